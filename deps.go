@@ -5,8 +5,8 @@ package contrast
 import (
 	_ "github.com/go-zeromq/zmq4"
 	_ "github.com/traefik/yaegi/interp"
-	_ "gonum.org/v1/gonum/mat"
-	_ "gonum.org/v1/plot"
 	_ "golang.org/x/sys/unix"
 	_ "golang.org/x/term"
+	_ "gonum.org/v1/gonum/mat"
+	_ "gonum.org/v1/plot"
 )
