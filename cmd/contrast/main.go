@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strings"
 )
 
 // command is one subcommand. Each lives in its own file and registers
@@ -95,5 +94,4 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'contrast help <command>' or 'contrast <command> -h' for a command's flags.")
-	_ = strings.TrimSpace
 }
