@@ -37,9 +37,9 @@ import (
 // centre, which keeps the cancellation in y_i phi_0 - phi_1 small.
 
 const (
-	interpNodes    = 3   // p, Lagrange nodes per box
-	minBoxes       = 50  // openTSNE's min_num_intervals
-	widthLadderExp = 16  // box widths below maxBoxWidth are 2^(k/16)
+	interpNodes    = 3  // p, Lagrange nodes per box
+	minBoxes       = 50 // openTSNE's min_num_intervals
+	widthLadderExp = 16 // box widths below maxBoxWidth are 2^(k/16)
 )
 
 // maxBoxWidth is the widest box (openTSNE's ints_in_interval).
