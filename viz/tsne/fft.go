@@ -106,7 +106,11 @@ func (p *fftPlan) inverse(x, scratch []complex128) {
 }
 
 const (
-	sin60 = 0.86602540378443864676 // sqrt(3)/2
+	sin60  = 0.86602540378443864676 // sqrt(3)/2
+	cos72  = 0.30901699437494742410 // cos(2 pi/5)
+	cos144 = -0.80901699437494742410
+	sin72  = 0.95105651629515357212
+	sin144 = 0.58778525229247312917
 )
 
 func (st *fftStage) apply(src, dst []complex128, n int) {
@@ -185,29 +189,41 @@ func (st *fftStage) apply(src, dst []complex128, n int) {
 				o2[k] = m - js
 			}
 		}
-	default: // any small radix (5): direct DFT of the r inputs
-		var a [8]complex128
-		wr := make([]complex128, r)
-		for q := range r {
-			wr[q] = cmplx.Rect(1, -2*math.Pi*float64(q)/float64(r))
-		}
+	case 5:
 		for c := range cc {
+			in0 := src[l*c : l*c+l]
+			in1 := src[l*(c+cc) : l*(c+cc)+l]
+			in2 := src[l*(c+2*cc) : l*(c+2*cc)+l]
+			in3 := src[l*(c+3*cc) : l*(c+3*cc)+l]
+			in4 := src[l*(c+4*cc) : l*(c+4*cc)+l]
 			out := dst[lr*c : lr*c+lr]
+			o0, o1, o2, o3, o4 := out[:l], out[l:2*l], out[2*l:3*l], out[3*l:4*l], out[4*l:5*l]
 			for k := range l {
-				for q := range r {
-					a[q] = src[l*(c+cc*q)+k]
-					if q > 0 && k > 0 {
-						a[q] *= tw[k*(r-1)+q-1]
-					}
+				a0, a1, a2, a3, a4 := in0[k], in1[k], in2[k], in3[k], in4[k]
+				if k > 0 {
+					w := tw[4*k : 4*k+4]
+					a1 *= w[0]
+					a2 *= w[1]
+					a3 *= w[2]
+					a4 *= w[3]
 				}
-				for p := range r {
-					var s complex128
-					for q := range r {
-						s += a[q] * wr[(q*p)%r]
-					}
-					out[l*p+k] = s
-				}
+				t1, t2 := a1+a4, a2+a3
+				t3, t4 := a1-a4, a2-a3
+				m1 := a0 + t1*cos72 + t2*cos144
+				m2 := a0 + t1*cos144 + t2*cos72
+				n1 := t3*sin72 + t4*sin144
+				n2 := t3*sin144 - t4*sin72
+				// -i*n = (imag n, -real n)
+				jn1 := complex(imag(n1), -real(n1))
+				jn2 := complex(imag(n2), -real(n2))
+				o0[k] = a0 + t1 + t2
+				o1[k] = m1 + jn1
+				o4[k] = m1 - jn1
+				o2[k] = m2 + jn2
+				o3[k] = m2 - jn2
 			}
 		}
+	default:
+		panic("tsne: unsupported FFT radix")
 	}
 }

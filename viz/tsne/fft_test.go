@@ -49,7 +49,7 @@ func TestFFTMatchesNaiveDFT(t *testing.T) {
 var sinkC complex128
 
 func BenchmarkFFT(b *testing.B) {
-	for _, n := range []int{360, 768, 960, 1024} {
+	for _, n := range []int{300, 320, 324, 360, 384, 480, 486, 512, 720, 768, 960, 1024} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			p := newFFTPlan(n)
 			x := make([]complex128, n)

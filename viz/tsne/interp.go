@@ -38,12 +38,19 @@ import (
 
 const (
 	interpNodes    = 3  // p, Lagrange nodes per box
-	minBoxes       = 50 // openTSNE's min_num_intervals
 	widthLadderExp = 16 // box widths below maxBoxWidth are 2^(k/16)
 )
 
-// maxBoxWidth is the widest box (openTSNE's ints_in_interval).
-var maxBoxWidth = 1.0
+// maxBoxWidth is the widest box without a near field (openTSNE's
+// ints_in_interval); farWidth the widest with one, whose cutoff is
+// nearFactor box widths.
+var (
+	minBoxes    = 50.0 // openTSNE's min_num_intervals
+	maxBoxWidth = 1.0
+	farWidth    = 2.5
+	nearFactor  = 1.5
+	nearReach   = 1 // near-field cells are cutoff/nearReach wide; (2 reach+1)^2 are scanned
+)
 
 // lagrange3 returns the Lagrange basis at the nodes 1/6, 1/2, 5/6 of the
 // unit box, evaluated at u.
@@ -52,22 +59,61 @@ func lagrange3(u float64) (l0, l1, l2 float64) {
 	return 4.5 * b * c, -9 * a * c, 4.5 * a * b
 }
 
-// boxLayout chooses the box width and count for points spanning span.
-func boxLayout(span float64) (width float64, boxes int) {
-	width = maxBoxWidth
-	if span < minBoxes*maxBoxWidth {
-		w := span / minBoxes
-		if w <= 0 || math.IsNaN(w) {
-			w = 1e-12
+// boxLayout chooses the box width and count for points spanning span,
+// and the near-field cutoff (0 for none).
+func boxLayout(span float64) (width float64, boxes int, cutoff float64) {
+	w := span / minBoxes
+	if w <= 0 || math.IsNaN(w) {
+		w = 1e-12
+	}
+	// Round up to the ladder so the kernel can be reused.
+	k := math.Ceil(widthLadderExp * math.Log2(w))
+	width = math.Exp2(k / widthLadderExp)
+	if width > maxBoxWidth {
+		if farWidth > maxBoxWidth {
+			width = math.Min(width, farWidth)
+			cutoff = nearFactor * width
+		} else {
+			width = maxBoxWidth
 		}
-		// Round up to the ladder so the kernel can be reused.
-		k := math.Ceil(widthLadderExp * math.Log2(w))
-		width = math.Min(math.Exp2(k/widthLadderExp), maxBoxWidth)
 	}
 	boxes = max(1, int(math.Ceil(span/width)))
-	// Points on the upper edge fall in the last box (clamped), so boxes
-	// may be exactly span/width.
-	return width, boxes
+	return width, boxes, cutoff
+}
+
+// boxLayout1 is boxLayout without a near field (the 1-D grid is cheap).
+func boxLayout1(span float64) (width float64, boxes int, cutoff float64) {
+	w := span / minBoxes
+	if w <= 0 || math.IsNaN(w) {
+		w = 1e-12
+	}
+	k := math.Ceil(widthLadderExp * math.Log2(w))
+	width = math.Min(math.Exp2(k/widthLadderExp), maxBoxWidth)
+	return width, max(1, int(math.Ceil(span/width))), 0
+}
+
+// farKernel is the smooth part of the squared Cauchy kernel K(u) =
+// 1/(1+u)^2, u = r^2, for a near-field cutoff R: K itself for u >= R^2,
+// inside its Taylor polynomial of degree 3 in u about R^2,
+//
+//	G(u) = (1+U)^-2 (1 + 2t + 3t^2 + 4t^3),  t = (U-u)/(1+U), U = R^2,
+//
+// (the first terms of (1+U)^-2 / (1-t)^2 = K(u)), which is smooth at the
+// scale of R. With R = 0 it is K.
+type farKernel struct{ u, inv2, inv float64 }
+
+func newFarKernel(r float64) farKernel {
+	u := r * r
+	return farKernel{u: u, inv: 1 / (1 + u), inv2: 1 / ((1 + u) * (1 + u))}
+}
+
+func (g farKernel) at(u float64) float64 {
+	if u >= g.u {
+		k := 1 / (1 + u)
+		return k * k
+	}
+	t := (g.u - u) * g.inv
+	return g.inv2 * (1 + t*(2+t*(3+4*t)))
 }
 
 // fftRepulsion implements repulsion by interpolation in 1 or 2
@@ -85,7 +131,14 @@ type fftRepulsion struct {
 	// cached kernel transform
 	kM     int
 	kWidth float64
+	kCut   float64
 	kHat   []float64
+
+	// near-field cell list
+	cellStart []int
+	cellOf    []int32
+	cellPts   []int32
+	cellXY    []float64
 
 	plans map[int]*fftPlan
 	bufA  []complex128
@@ -139,7 +192,8 @@ func (f *fftRepulsion) forces2(y, rep []float64) float64 {
 		lo = math.Min(lo, v)
 		hi = math.Max(hi, v)
 	}
-	width, boxes := boxLayout(hi - lo)
+	width, boxes, cutoff := boxLayout(hi - lo)
+	g := newFarKernel(cutoff)
 	m := interpNodes * boxes // nodes per side
 	h := width / interpNodes // node spacing
 	M := nextSmooth5(2 * m)  // FFT length per side
@@ -203,7 +257,7 @@ func (f *fftRepulsion) forces2(y, rep []float64) float64 {
 		}
 	})
 
-	kHat := f.kernel2(M, m, h)
+	kHat := f.kernel2(M, m, h, g)
 	p := f.plan(M)
 	f.conv2(p, f.bufA, kHat, M, m)
 	f.conv2(p, f.bufB, kHat, M, m)
@@ -232,15 +286,115 @@ func (f *fftRepulsion) forces2(y, rep []float64) float64 {
 			f.zi[i] = (1+px*px+py*py)*phi0 - 2*(px*phi1+py*phi2) + phi3
 		}
 	})
-	return sumOrdered(f.zi) - float64(n)
+	if cutoff > 0 {
+		f.near2(y, rep, lo, hi-lo, cutoff, g)
+	}
+	// Each point's own term G(0) (1 + 0) is in its far-field sum.
+	return sumOrdered(f.zi) - float64(n)*g.at(0)
+}
+
+// near2 adds the near field: for pairs closer than the cutoff R, the part
+// of the kernel the grid leaves out, K(u) - G(u), summed exactly over a
+// cell list with cells of side R.
+func (f *fftRepulsion) near2(y, rep []float64, lo, span, r float64, g farKernel) {
+	n := f.n
+	nc := max(1, int(span*float64(nearReach)/r)) // cells at least r/reach wide
+	if nc > 1<<12 {
+		nc = 1 << 12
+	}
+	cw := span / float64(nc)
+	if cw <= 0 {
+		cw = 1
+	}
+	cell := func(v float64) int { return min(max(int((v-lo)/cw), 0), nc-1) }
+	f.cellStart = growInt(f.cellStart, nc*nc+1)
+	clear(f.cellStart)
+	f.cellOf = growInt32(f.cellOf, n)
+	for i := range n {
+		c := cell(y[2*i+1])*nc + cell(y[2*i])
+		f.cellOf[i] = int32(c)
+		f.cellStart[c+1]++
+	}
+	for c := range nc * nc {
+		f.cellStart[c+1] += f.cellStart[c]
+	}
+	f.cellPts = growInt32(f.cellPts, n)
+	f.cellXY = growF64(f.cellXY, 2*n)
+	fill := make([]int, nc*nc)
+	copy(fill, f.cellStart[:nc*nc])
+	for i := range n {
+		c := f.cellOf[i]
+		f.cellPts[fill[c]] = int32(i)
+		f.cellXY[2*fill[c]] = y[2*i]
+		f.cellXY[2*fill[c]+1] = y[2*i+1]
+		fill[c]++
+	}
+	u2 := r * r
+	gInv, gInv2 := g.inv, g.inv2
+	self := 1 - g.at(0) // K(0) - G(0)
+	reach := nearReach
+	parallelFor(n, 512, f.threads, func(_, a, b int) {
+		for i := a; i < b; i++ {
+			xi, yi := y[2*i], y[2*i+1]
+			c := int(f.cellOf[i])
+			cx, cy := c%nc, c/nc
+			var rx, ry, z float64
+			x0, x1 := max(cx-reach, 0), min(cx+reach, nc-1)
+			for ny := max(cy-reach, 0); ny <= min(cy+reach, nc-1); ny++ {
+				s := f.cellStart[ny*nc+x0]
+				e := f.cellStart[ny*nc+x1+1]
+				xy := f.cellXY[2*s : 2*e]
+				for t := 0; t+1 < len(xy); t += 2 {
+					dx := xi - xy[t]
+					dy := yi - xy[t+1]
+					u := dx*dx + dy*dy
+					if u >= u2 {
+						continue
+					}
+					k := 1 / (1 + u)
+					w := (u2 - u) * gInv
+					d := k*k - gInv2*(1+w*(2+w*(3+4*w)))
+					rx += d * dx
+					ry += d * dy
+					z += d * (1 + u)
+				}
+			}
+			// The loop met point i itself with u = 0.
+			z -= self
+			rep[2*i] += rx
+			rep[2*i+1] += ry
+			f.zi[i] += z
+		}
+	})
+}
+
+func growInt(b []int, n int) []int {
+	if cap(b) < n {
+		return make([]int, n)
+	}
+	return b[:n]
+}
+
+func growInt32(b []int32, n int) []int32 {
+	if cap(b) < n {
+		return make([]int32, n)
+	}
+	return b[:n]
+}
+
+func growF64(b []float64, n int) []float64 {
+	if cap(b) < n {
+		return make([]float64, n)
+	}
+	return b[:n]
 }
 
 // kernel2 returns the (transposed) 2-D transform of the circulant that
 // embeds the m x m Toeplitz kernel matrix K(a-b) = 1/(1+h^2|a-b|^2)^2 on
 // node indices, for FFT length M; cached while M and h stay the same.
 // The circulant is real and even, so its transform is real.
-func (f *fftRepulsion) kernel2(M, m int, h float64) []float64 {
-	if f.kM == M && f.kWidth == h && f.kHat != nil {
+func (f *fftRepulsion) kernel2(M, m int, h float64, g farKernel) []float64 {
+	if f.kM == M && f.kWidth == h && f.kCut == g.u && f.kHat != nil {
 		return f.kHat
 	}
 	buf := make([]complex128, M*M)
@@ -264,9 +418,7 @@ func (f *fftRepulsion) kernel2(M, m int, h float64) []float64 {
 				if math.IsNaN(db) {
 					continue
 				}
-				d2 := h * h * (da*da + db*db)
-				k := 1 / (1 + d2)
-				buf[a*M+b] = complex(k*k, 0)
+				buf[a*M+b] = complex(g.at(h*h*(da*da+db*db)), 0)
 			}
 		}
 	})
@@ -277,7 +429,7 @@ func (f *fftRepulsion) kernel2(M, m int, h float64) []float64 {
 	for i, v := range tb {
 		f.kHat[i] = real(v)
 	}
-	f.kM, f.kWidth = M, h
+	f.kM, f.kWidth, f.kCut = M, h, g.u
 	return f.kHat
 }
 
@@ -352,7 +504,7 @@ func (f *fftRepulsion) forces1(y, rep []float64) float64 {
 		lo = math.Min(lo, v)
 		hi = math.Max(hi, v)
 	}
-	width, boxes := boxLayout(hi - lo)
+	width, boxes, _ := boxLayout1(hi - lo)
 	m := interpNodes * boxes
 	h := width / interpNodes
 	M := nextSmooth5(2 * m)
