@@ -25,7 +25,7 @@ type fftPlan struct {
 
 type fftStage struct {
 	r, l int
-	tw   []complex128 // tw[k*(r-1) + q-1] = w_(L r)^(q k)
+	tws  [][]complex128 // tws[q-1][k] = w_(L r)^(q k), q = 1..r-1, k < L
 }
 
 // newFFTPlan returns a plan for length n; n must be 5-smooth.
@@ -48,10 +48,11 @@ func newFFTPlan(n int) *fftPlan {
 	p := &fftPlan{n: n}
 	l := 1
 	for _, r := range radices {
-		st := fftStage{r: r, l: l, tw: make([]complex128, l*(r-1))}
-		for k := range l {
-			for q := 1; q < r; q++ {
-				st.tw[k*(r-1)+q-1] = cmplx.Rect(1, -2*math.Pi*float64(q*k)/float64(l*r))
+		st := fftStage{r: r, l: l, tws: make([][]complex128, r-1)}
+		for q := 1; q < r; q++ {
+			st.tws[q-1] = make([]complex128, l)
+			for k := range l {
+				st.tws[q-1][k] = cmplx.Rect(1, -2*math.Pi*float64(q*k)/float64(l*r))
 			}
 		}
 		p.stages = append(p.stages, st)
@@ -113,114 +114,156 @@ const (
 	sin144 = 0.58778525229247312917
 )
 
+// Butterflies: the r-point DFTs, forward (w_r = exp(-2 pi i / r)).
+
+func bfly2(a0, a1 complex128) (complex128, complex128) { return a0 + a1, a0 - a1 }
+
+func bfly3(a0, a1, a2 complex128) (complex128, complex128, complex128) {
+	t := a1 + a2
+	s := a1 - a2
+	m := a0 - t*0.5
+	js := complex(sin60*imag(s), -sin60*real(s)) // -i sin60 s
+	return a0 + t, m + js, m - js
+}
+
+func bfly4(a0, a1, a2, a3 complex128) (complex128, complex128, complex128, complex128) {
+	t0, t1 := a0+a2, a0-a2
+	t2, d := a1+a3, a1-a3
+	t3 := complex(imag(d), -real(d)) // -i (a1 - a3)
+	return t0 + t2, t1 + t3, t0 - t2, t1 - t3
+}
+
+func bfly5(a0, a1, a2, a3, a4 complex128) (complex128, complex128, complex128, complex128, complex128) {
+	t1, t2 := a1+a4, a2+a3
+	t3, t4 := a1-a4, a2-a3
+	m1 := a0 + t1*cos72 + t2*cos144
+	m2 := a0 + t1*cos144 + t2*cos72
+	n1 := t3*sin72 + t4*sin144
+	n2 := t3*sin144 - t4*sin72
+	jn1 := complex(imag(n1), -real(n1))
+	jn2 := complex(imag(n2), -real(n2))
+	return a0 + t1 + t2, m1 + jn1, m2 + jn2, m2 - jn2, m1 - jn1
+}
+
+// apply runs one stage from src into dst (see fftPlan). Stages with short
+// inner transforms (l small) loop over k outside and c inside, so that
+// the twiddles are loaded once and the loop over c is long.
+var fftCOuter = true
+
 func (st *fftStage) apply(src, dst []complex128, n int) {
 	r, l := st.r, st.l
 	lr := l * r
 	cc := n / lr // C'
-	tw := st.tw
+	q := l * cc  // distance between the r inputs of a butterfly
+	src, dst = src[:n], dst[:n]
 	switch r {
 	case 4:
-		for c := range cc {
-			in0 := src[l*c : l*c+l]
-			in1 := src[l*(c+cc) : l*(c+cc)+l]
-			in2 := src[l*(c+2*cc) : l*(c+2*cc)+l]
-			in3 := src[l*(c+3*cc) : l*(c+3*cc)+l]
-			out := dst[lr*c : lr*c+lr]
-			o0, o1, o2, o3 := out[:l], out[l:2*l], out[2*l:3*l], out[3*l:4*l]
-			for k := range l {
-				a0 := in0[k]
-				a1 := in1[k]
-				a2 := in2[k]
-				a3 := in3[k]
-				if k > 0 {
-					w := tw[3*k : 3*k+3]
-					a1 *= w[0]
-					a2 *= w[1]
-					a3 *= w[2]
+		w1, w2, w3 := st.tws[0], st.tws[1], st.tws[2]
+		if l >= cc && fftCOuter {
+			for c := range cc {
+				i0 := src[l*c : l*c+l]
+				i1 := src[l*c+q : l*c+q+l]
+				i2 := src[l*c+2*q : l*c+2*q+l]
+				i3 := src[l*c+3*q : l*c+3*q+l]
+				o := dst[lr*c : lr*c+lr]
+				o0, o1, o2, o3 := o[:l], o[l:2*l], o[2*l:3*l], o[3*l:4*l]
+				i1, i2, i3 = i1[:len(i0)], i2[:len(i0)], i3[:len(i0)]
+				o0, o1, o2, o3 = o0[:len(i0)], o1[:len(i0)], o2[:len(i0)], o3[:len(i0)]
+				t1, t2, t3 := w1[:len(i0)], w2[:len(i0)], w3[:len(i0)]
+				for k, a0 := range i0 {
+					o0[k], o1[k], o2[k], o3[k] = bfly4(a0, i1[k]*t1[k], i2[k]*t2[k], i3[k]*t3[k])
 				}
-				t0, t1 := a0+a2, a0-a2
-				t2 := a1 + a3
-				d := a1 - a3
-				t3 := complex(imag(d), -real(d)) // -i * (a1 - a3)
-				o0[k] = t0 + t2
-				o1[k] = t1 + t3
-				o2[k] = t0 - t2
-				o3[k] = t1 - t3
+			}
+			return
+		}
+		for k := range l {
+			t1, t2, t3 := w1[k], w2[k], w3[k]
+			for c := range cc {
+				i := k + l*c
+				a0 := src[i]
+				a1 := src[i+q] * t1
+				a2 := src[i+2*q] * t2
+				a3 := src[i+3*q] * t3
+				b0, b1, b2, b3 := bfly4(a0, a1, a2, a3)
+				o := k + lr*c
+				dst[o] = b0
+				dst[o+l] = b1
+				dst[o+2*l] = b2
+				dst[o+3*l] = b3
 			}
 		}
 	case 2:
-		for c := range cc {
-			in0 := src[l*c : l*c+l]
-			in1 := src[l*(c+cc) : l*(c+cc)+l]
-			out := dst[lr*c : lr*c+lr]
-			o0, o1 := out[:l], out[l:2*l]
-			for k := range l {
-				a0 := in0[k]
-				a1 := in1[k]
-				if k > 0 {
-					a1 *= tw[k]
-				}
-				o0[k] = a0 + a1
-				o1[k] = a0 - a1
+		w1 := st.tws[0]
+		for k := range l {
+			t1 := w1[k]
+			for c := range cc {
+				i := k + l*c
+				b0, b1 := bfly2(src[i], src[i+q]*t1)
+				o := k + lr*c
+				dst[o] = b0
+				dst[o+l] = b1
 			}
 		}
 	case 3:
-		for c := range cc {
-			in0 := src[l*c : l*c+l]
-			in1 := src[l*(c+cc) : l*(c+cc)+l]
-			in2 := src[l*(c+2*cc) : l*(c+2*cc)+l]
-			out := dst[lr*c : lr*c+lr]
-			o0, o1, o2 := out[:l], out[l:2*l], out[2*l:3*l]
-			for k := range l {
-				a0 := in0[k]
-				a1 := in1[k]
-				a2 := in2[k]
-				if k > 0 {
-					a1 *= tw[2*k]
-					a2 *= tw[2*k+1]
+		w1, w2 := st.tws[0], st.tws[1]
+		if l >= cc && fftCOuter {
+			for c := range cc {
+				i0 := src[l*c : l*c+l]
+				i1 := src[l*c+q : l*c+q+l]
+				i2 := src[l*c+2*q : l*c+2*q+l]
+				o := dst[lr*c : lr*c+lr]
+				o0, o1, o2 := o[:l], o[l:2*l], o[2*l:3*l]
+				i1, i2 = i1[:len(i0)], i2[:len(i0)]
+				o0, o1, o2 = o0[:len(i0)], o1[:len(i0)], o2[:len(i0)]
+				t1, t2 := w1[:len(i0)], w2[:len(i0)]
+				for k, a0 := range i0 {
+					o0[k], o1[k], o2[k] = bfly3(a0, i1[k]*t1[k], i2[k]*t2[k])
 				}
-				t := a1 + a2
-				s := a1 - a2
-				m := a0 - t*0.5
-				// -i * sin60 * s
-				js := complex(sin60*imag(s), -sin60*real(s))
-				o0[k] = a0 + t
-				o1[k] = m + js
-				o2[k] = m - js
+			}
+			return
+		}
+		for k := range l {
+			t1, t2 := w1[k], w2[k]
+			for c := range cc {
+				i := k + l*c
+				b0, b1, b2 := bfly3(src[i], src[i+q]*t1, src[i+2*q]*t2)
+				o := k + lr*c
+				dst[o] = b0
+				dst[o+l] = b1
+				dst[o+2*l] = b2
 			}
 		}
 	case 5:
-		for c := range cc {
-			in0 := src[l*c : l*c+l]
-			in1 := src[l*(c+cc) : l*(c+cc)+l]
-			in2 := src[l*(c+2*cc) : l*(c+2*cc)+l]
-			in3 := src[l*(c+3*cc) : l*(c+3*cc)+l]
-			in4 := src[l*(c+4*cc) : l*(c+4*cc)+l]
-			out := dst[lr*c : lr*c+lr]
-			o0, o1, o2, o3, o4 := out[:l], out[l:2*l], out[2*l:3*l], out[3*l:4*l], out[4*l:5*l]
-			for k := range l {
-				a0, a1, a2, a3, a4 := in0[k], in1[k], in2[k], in3[k], in4[k]
-				if k > 0 {
-					w := tw[4*k : 4*k+4]
-					a1 *= w[0]
-					a2 *= w[1]
-					a3 *= w[2]
-					a4 *= w[3]
+		w1, w2, w3, w4 := st.tws[0], st.tws[1], st.tws[2], st.tws[3]
+		if l >= cc && fftCOuter {
+			for c := range cc {
+				i0 := src[l*c : l*c+l]
+				i1 := src[l*c+q : l*c+q+l]
+				i2 := src[l*c+2*q : l*c+2*q+l]
+				i3 := src[l*c+3*q : l*c+3*q+l]
+				i4 := src[l*c+4*q : l*c+4*q+l]
+				o := dst[lr*c : lr*c+lr]
+				o0, o1, o2, o3, o4 := o[:l], o[l:2*l], o[2*l:3*l], o[3*l:4*l], o[4*l:5*l]
+				i1, i2, i3, i4 = i1[:len(i0)], i2[:len(i0)], i3[:len(i0)], i4[:len(i0)]
+				o0, o1, o2, o3, o4 = o0[:len(i0)], o1[:len(i0)], o2[:len(i0)], o3[:len(i0)], o4[:len(i0)]
+				t1, t2, t3, t4 := w1[:len(i0)], w2[:len(i0)], w3[:len(i0)], w4[:len(i0)]
+				for k, a0 := range i0 {
+					o0[k], o1[k], o2[k], o3[k], o4[k] = bfly5(a0, i1[k]*t1[k], i2[k]*t2[k], i3[k]*t3[k], i4[k]*t4[k])
 				}
-				t1, t2 := a1+a4, a2+a3
-				t3, t4 := a1-a4, a2-a3
-				m1 := a0 + t1*cos72 + t2*cos144
-				m2 := a0 + t1*cos144 + t2*cos72
-				n1 := t3*sin72 + t4*sin144
-				n2 := t3*sin144 - t4*sin72
-				// -i*n = (imag n, -real n)
-				jn1 := complex(imag(n1), -real(n1))
-				jn2 := complex(imag(n2), -real(n2))
-				o0[k] = a0 + t1 + t2
-				o1[k] = m1 + jn1
-				o4[k] = m1 - jn1
-				o2[k] = m2 + jn2
-				o3[k] = m2 - jn2
+			}
+			return
+		}
+		for k := range l {
+			t1, t2, t3, t4 := w1[k], w2[k], w3[k], w4[k]
+			for c := range cc {
+				i := k + l*c
+				b0, b1, b2, b3, b4 := bfly5(src[i], src[i+q]*t1, src[i+2*q]*t2, src[i+3*q]*t3, src[i+4*q]*t4)
+				o := k + lr*c
+				dst[o] = b0
+				dst[o+l] = b1
+				dst[o+2*l] = b2
+				dst[o+3*l] = b3
+				dst[o+4*l] = b4
 			}
 		}
 	default:

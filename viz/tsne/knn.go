@@ -231,13 +231,22 @@ func sqDist32(a, b []float32) float32 {
 	return s0 + s1
 }
 
+// dot is a.b with four independent accumulators (a single chain is
+// bound by the add latency).
 func dot(a, b []float32) float32 {
 	b = b[:len(a)]
-	var s float32
-	for t, v := range a {
-		s += v * b[t]
+	var s0, s1, s2, s3 float32
+	t := 0
+	for ; t+4 <= len(a); t += 4 {
+		s0 += a[t] * b[t]
+		s1 += a[t+1] * b[t+1]
+		s2 += a[t+2] * b[t+2]
+		s3 += a[t+3] * b[t+3]
 	}
-	return s
+	for ; t < len(a); t++ {
+		s0 += a[t] * b[t]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // dot4 returns the dot products of four rows with b; the hot loop of the
