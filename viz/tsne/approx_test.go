@@ -42,36 +42,36 @@ func TestApproxRepulsionMatchesExact(t *testing.T) {
 		dims   int
 		n      int
 		span   float64
-		width  float64 // FFT: the widest box without a near field
-		far    float64 // FFT: the widest box with a near field (= width: none)
-		near   float64 // FFT: near-field cutoff in box widths
+		mode   string  // FFT layout: "pure" (no near field), "near" or "" (automatic)
+		width  float64 // FFT: the widest box ("pure") or the box width ("near")
 		tol    float64 // relative error of the force vectors and of Z
 	}{
 		// Plain FIt-SNE: the interpolation error falls as width^3 (p = 3
 		// nodes); at openTSNE's width 1 it is a few per cent on sparse
 		// clusters.
-		{"fft", 2, 2000, 0.01, 1, 1, 0, 1e-3}, // early optimisation: tiny span
-		{"fft", 2, 2000, 30, 1, 1, 0, 1e-2},
-		{"fft", 2, 3000, 120, 1, 1, 0, 5e-2},
-		{"fft", 2, 3000, 60, 0.5, 0.5, 0, 7e-3},
-		{"fft", 2, 3000, 60, 0.25, 0.25, 0, 1e-3},
-		{"fft", 1, 2000, 5, 1, 1, 0, 1e-3},
-		{"fft", 1, 2000, 150, 1, 1, 0, 5e-2},
-		{"fft", 1, 2000, 150, 0.25, 0.25, 0, 1e-3},
-		// Wider boxes with the near field summed exactly (the default
-		// beyond 50 units): the error is governed by cutoff/width.
-		{"fft", 2, 3000, 120, 1, 2.5, 1.5, 1.5e-2},
-		{"fft", 2, 3000, 120, 1, 2.5, 2.5, 2e-3},
-		{"fft", 2, 3000, 60, 1, 2, 1.5, 1.5e-2},
-		{"barnes-hut", 2, 2000, 30, 0, 0, 0, 2e-2},
-		{"barnes-hut", 2, 2000, 120, 0, 0, 0, 2e-2},
-		{"barnes-hut", 3, 1500, 30, 0, 0, 0, 2e-2},
-		{"barnes-hut", 1, 1500, 30, 0, 0, 0, 2e-2},
+		{"fft", 2, 2000, 0.01, "pure", 1, 1e-3}, // early optimisation: tiny span
+		{"fft", 2, 2000, 30, "pure", 1, 1e-2},
+		{"fft", 2, 3000, 120, "pure", 1, 5e-2},
+		{"fft", 2, 3000, 60, "pure", 0.5, 7e-3},
+		{"fft", 2, 3000, 60, "pure", 0.25, 1e-3},
+		{"fft", 1, 2000, 5, "", 0, 1e-3},
+		{"fft", 1, 2000, 150, "", 0, 5e-2},
+		// Wider boxes with the near field summed exactly: the error is
+		// governed by cutoff/width (1.5), about 1%.
+		{"fft", 2, 3000, 120, "near", 2.5, 1.5e-2},
+		{"fft", 2, 3000, 60, "near", 2, 1.5e-2},
+		{"fft", 2, 3000, 60, "near", 0.7, 1.5e-2},
+		{"fft", 2, 3000, 120, "", 0, 1.5e-2}, // automatic choice
+		{"fft", 2, 3000, 20, "", 0, 1.5e-2},
+		{"barnes-hut", 2, 2000, 30, "", 0, 2e-2},
+		{"barnes-hut", 2, 2000, 120, "", 0, 2e-2},
+		{"barnes-hut", 3, 1500, 30, "", 0, 2e-2},
+		{"barnes-hut", 1, 1500, 30, "", 0, 2e-2},
 	}
-	defer func(w, f, n float64) { maxBoxWidth, farWidth, nearFactor = w, f, n }(maxBoxWidth, farWidth, nearFactor)
+	defer func() { testLayout.mode, testLayout.width = "", 0 }()
 	for _, tc := range cases {
-		t.Run(fmt.Sprintf("%s/%dd/span%v/width%v-%v/near%v", tc.method, tc.dims, tc.span, tc.width, tc.far, tc.near), func(t *testing.T) {
-			maxBoxWidth, farWidth, nearFactor = tc.width, tc.far, tc.near
+		t.Run(fmt.Sprintf("%s/%dd/span%v/%s%v", tc.method, tc.dims, tc.span, tc.mode, tc.width), func(t *testing.T) {
+			testLayout.mode, testLayout.width = tc.mode, tc.width
 			y := clusteredEmbedding(tc.n, tc.dims, tc.span, uint64(tc.n))
 			want := make([]float64, len(y))
 			zWant := newExactRepulsion(tc.n, tc.dims, 2).forces(y, want)

@@ -65,3 +65,17 @@ func BenchmarkFFT(b *testing.B) {
 		})
 	}
 }
+
+func TestFFTSize(t *testing.T) {
+	for n := 1; n < 5000; n++ {
+		m := fftSize(n)
+		if m < n || m%2 != 0 || !smooth5(m) || m%5 == 0 {
+			t.Fatalf("fftSize(%d) = %d", n, m)
+		}
+		for v := n; v < m; v++ {
+			if v%2 == 0 && smooth5(v) && v%5 != 0 {
+				t.Fatalf("fftSize(%d) = %d, but %d qualifies", n, m, v)
+			}
+		}
+	}
+}

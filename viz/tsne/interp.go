@@ -38,18 +38,15 @@ import (
 
 const (
 	interpNodes    = 3  // p, Lagrange nodes per box
-	widthLadderExp = 16 // box widths below maxBoxWidth are 2^(k/16)
+	widthLadderExp = 16 // plain-interpolation box widths are 2^(k/16)
 )
 
-// maxBoxWidth is the widest box without a near field (openTSNE's
-// ints_in_interval); farWidth the widest with one, whose cutoff is
-// nearFactor box widths.
-var (
-	minBoxes    = 50.0 // openTSNE's min_num_intervals
-	maxBoxWidth = 1.0
-	farWidth    = 2.5
-	nearFactor  = 1.5
-	nearReach   = 1 // near-field cells are cutoff/nearReach wide; (2 reach+1)^2 are scanned
+// Grid settings.
+const (
+	minBoxes     = 50  // openTSNE's min_num_intervals
+	maxBoxWidth  = 1.0 // openTSNE's ints_in_interval (1-D)
+	pureMaxWidth = 0.6 // widest box without a near field (2-D)
+	nearFactor   = 1.5 // near-field cutoff in box widths
 )
 
 // lagrange3 returns the Lagrange basis at the nodes 1/6, 1/2, 5/6 of the
@@ -59,26 +56,122 @@ func lagrange3(u float64) (l0, l1, l2 float64) {
 	return 4.5 * b * c, -9 * a * c, 4.5 * a * b
 }
 
-// boxLayout chooses the box width and count for points spanning span,
-// and the near-field cutoff (0 for none).
-func boxLayout(span float64) (width float64, boxes int, cutoff float64) {
-	w := span / minBoxes
+// ladder rounds w > 0 up to 2^(k/steps).
+func ladder(w float64, steps float64) float64 {
 	if w <= 0 || math.IsNaN(w) {
 		w = 1e-12
 	}
-	// Round up to the ladder so the kernel can be reused.
-	k := math.Ceil(widthLadderExp * math.Log2(w))
-	width = math.Exp2(k / widthLadderExp)
-	if width > maxBoxWidth {
-		if farWidth > maxBoxWidth {
-			width = math.Min(width, farWidth)
-			cutoff = nearFactor * width
-		} else {
-			width = maxBoxWidth
+	return math.Exp2(math.Ceil(steps*math.Log2(w)) / steps)
+}
+
+// layout picks the grid for points spanning span from lo: while the
+// embedding is small (span/minBoxes <= pureMaxWidth) plain interpolation
+// with minBoxes boxes, as FIt-SNE; beyond, boxes of the width that
+// minimises the modelled cost (chooseWidth), with a near field of cutoff
+// nearFactor widths. The width is re-chosen every layoutEvery calls.
+func (f *fftRepulsion) layout(y []float64, lo, span float64) (width float64, boxes int, cutoff float64) {
+	pure := ladder(span/minBoxes, widthLadderExp)
+	switch {
+	case testLayout.mode == "pure":
+		width = math.Min(pure, testLayout.width)
+	case testLayout.mode == "near":
+		width, cutoff = testLayout.width, nearFactor*testLayout.width
+	case pure <= pureMaxWidth:
+		width = pure
+	default:
+		if f.width == 0 || f.evals%layoutEvery == 0 {
+			f.width = f.chooseWidth(y, lo, span)
+		}
+		f.evals++
+		width, cutoff = f.width, nearFactor*f.width
+	}
+	return width, max(1, int(math.Ceil(span/width))), cutoff
+}
+
+// testLayout forces a layout in tests: mode "pure" (FIt-SNE with boxes
+// at most width wide) or "near" (boxes exactly width wide, near field).
+var testLayout struct {
+	mode  string
+	width float64
+}
+
+// chooseWidth returns the box width, among 2^(k/4) for widths 0.5 to 8,
+// that minimises the modelled cost of one evaluation,
+//
+//	costFFT M^2 log2 M + costPair (pairs in adjacent near-field cells)
+//	                    + costCell (near-field cells),
+//
+// where M is the FFT length for that width. The pair count is exact: the
+// points are binned as near2 bins them. Both constants were measured on
+// the development machine (see the package benchmarks); only their ratio
+// matters.
+func (f *fftRepulsion) chooseWidth(y []float64, lo, span float64) float64 {
+	best, bestCost := 0.0, math.Inf(1)
+	for k := -4; k <= 12; k++ {
+		w := math.Exp2(float64(k) / 4)
+		boxes := int(math.Ceil(span / w))
+		if boxes > maxBoxes || (boxes < minNearBoxes && best > 0) {
+			continue
+		}
+		M := fftSize(2 * interpNodes * boxes)
+		pairs := f.nearPairs(y, lo, span, nearFactor*w)
+		nc := float64(min(max(1, int(span/(nearFactor*w))), 1<<11))
+		cost := costFFT*float64(M)*float64(M)*math.Log2(float64(M)) + costPair*pairs + costCell*nc*nc
+		if cost < bestCost {
+			best, bestCost = w, cost
 		}
 	}
-	boxes = max(1, int(math.Ceil(span/width)))
-	return width, boxes, cutoff
+	if best == 0 {
+		best = ladder(span/maxBoxes, 4)
+	}
+	return best
+}
+
+const (
+	costFFT      = 12.0 // ns per M^2 log2 M of one evaluation's grid work
+	costPair     = 7.0  // ns per candidate pair in the near field
+	costCell     = 15.0 // ns per near-field cell
+	maxBoxes     = 400
+	minNearBoxes = 8
+	layoutEvery  = 25
+)
+
+// nearPairs counts the pairs near2 would visit with cutoff r: within a
+// cell and with the four forward neighbours.
+func (f *fftRepulsion) nearPairs(y []float64, lo, span, r float64) float64 {
+	nc := min(max(1, int(span/r)), 1<<11)
+	cw := span / float64(nc)
+	if cw <= 0 {
+		cw = 1
+	}
+	f.count = growInt32(f.count, nc*nc)
+	cnt := f.count
+	clear(cnt)
+	for i := 0; i < f.n; i++ {
+		cx := min(max(int((y[2*i]-lo)/cw), 0), nc-1)
+		cy := min(max(int((y[2*i+1]-lo)/cw), 0), nc-1)
+		cnt[cy*nc+cx]++
+	}
+	var pairs float64
+	for cy := range nc {
+		for cx := range nc {
+			c := float64(cnt[cy*nc+cx])
+			if c == 0 {
+				continue
+			}
+			nb := 0.0
+			if cx+1 < nc {
+				nb += float64(cnt[cy*nc+cx+1])
+			}
+			if cy+1 < nc {
+				for x := max(cx-1, 0); x <= min(cx+1, nc-1); x++ {
+					nb += float64(cnt[(cy+1)*nc+x])
+				}
+			}
+			pairs += c*(c-1)/2 + c*nb
+		}
+	}
+	return pairs
 }
 
 // boxLayout1 is boxLayout without a near field (the 1-D grid is cheap).
@@ -124,9 +217,10 @@ type fftRepulsion struct {
 	// per-point interpolation data
 	base []int32   // flat index of the point's first node (2-D: row*m+col)
 	wts  []float64 // 3 weights per dimension per point
-	row  []int32   // 2-D: the point's box row, for the partitioned spread
-	ord  []int32   // points sorted by box row
-	rs   []int     // start of each box row in ord
+	sy   []float64 // coordinates (2-D: sorted by box, relative to the grid centre)
+	row  []int32   // 2-D: the point's box (row-major)
+	ord  []int32   // points sorted by box
+	rs   []int     // start of each box in ord
 
 	// cached kernel transform
 	kM     int
@@ -139,6 +233,13 @@ type fftRepulsion struct {
 	cellOf    []int32
 	cellPts   []int32
 	cellXY    []float64
+	acc       []float64
+	count     []int32
+
+	// chosen width and evaluations since
+	width float64
+	evals int
+	dirty int // prefix of bufA and bufB that may be nonzero
 
 	plans map[int]*fftPlan
 	bufA  []complex128
@@ -152,6 +253,7 @@ func newFFTRepulsion(n, dims, threads int) *fftRepulsion {
 		n: n, dims: dims, threads: threads,
 		base:  make([]int32, n),
 		wts:   make([]float64, n*3*dims),
+		sy:    make([]float64, n*dims),
 		row:   make([]int32, n),
 		ord:   make([]int32, n),
 		zi:    make([]float64, n),
@@ -192,66 +294,74 @@ func (f *fftRepulsion) forces2(y, rep []float64) float64 {
 		lo = math.Min(lo, v)
 		hi = math.Max(hi, v)
 	}
-	width, boxes, cutoff := boxLayout(hi - lo)
+	width, boxes, cutoff := f.layout(y, lo, hi-lo)
 	g := newFarKernel(cutoff)
 	m := interpNodes * boxes // nodes per side
 	h := width / interpNodes // node spacing
-	M := nextSmooth5(2 * m)  // FFT length per side
+	M := fftSize(2 * m)      // FFT length per side
 	centre := lo + width*float64(boxes)/2
 
-	// Locate each point: box, Lagrange weights, first node.
+	// Sort the points by box, row-major (counting sort): spreading tasks
+	// then own whole node rows, and the grid is visited in order. All
+	// per-point work below runs in this order on gathered copies.
+	for i := range n {
+		bx := min(int((y[2*i]-lo)/width), boxes-1)
+		by := min(int((y[2*i+1]-lo)/width), boxes-1)
+		f.row[i] = int32(by*boxes + bx)
+	}
+	f.rs = growInt(f.rs, boxes*boxes+1)
+	clear(f.rs)
+	for _, b := range f.row {
+		f.rs[b+1]++
+	}
+	for b := range boxes * boxes {
+		f.rs[b+1] += f.rs[b]
+	}
+	fill := make([]int, boxes*boxes)
+	copy(fill, f.rs[:boxes*boxes])
+	for i, b := range f.row {
+		f.ord[fill[b]] = int32(i)
+		fill[b]++
+	}
+	// Lagrange weights and first node, in sorted order.
 	parallelFor(n, 2048, f.threads, func(_, a, b int) {
-		for i := a; i < b; i++ {
+		for t := a; t < b; t++ {
+			i := int(f.ord[t])
 			ux := (y[2*i] - lo) / width
 			uy := (y[2*i+1] - lo) / width
 			bx := min(int(ux), boxes-1)
 			by := min(int(uy), boxes-1)
-			w := f.wts[6*i : 6*i+6]
+			w := f.wts[6*t : 6*t+6]
 			w[0], w[1], w[2] = lagrange3(ux - float64(bx))
 			w[3], w[4], w[5] = lagrange3(uy - float64(by))
-			f.row[i] = int32(by)
-			f.base[i] = int32(interpNodes*by*M + interpNodes*bx)
+			f.base[t] = int32(interpNodes*by*M + interpNodes*bx)
+			f.sy[2*t], f.sy[2*t+1] = y[2*i]-centre, y[2*i+1]-centre
 		}
 	})
-	// Counting sort by box row: each task then owns whole node rows.
-	f.rs = f.rs[:0]
-	f.rs = append(f.rs, make([]int, boxes+1)...)
-	for _, r := range f.row {
-		f.rs[r+1]++
-	}
-	for r := range boxes {
-		f.rs[r+1] += f.rs[r]
-	}
-	fill := make([]int, boxes)
-	copy(fill, f.rs[:boxes])
-	for i, r := range f.row {
-		f.ord[fill[r]] = int32(i)
-		fill[r]++
-	}
 
 	// Spread the charges onto the grid (stored with row stride M, inside
 	// the zero-padded M x M FFT buffers): A = c0 + i c1, B = c2 + i c3.
+	// Only the first rows of the buffers were written last time.
 	f.bufA = grow(f.bufA, M*M)
 	f.bufB = grow(f.bufB, M*M)
 	f.tbuf = grow(f.tbuf, M*M)
-	clear(f.bufA)
-	clear(f.bufB)
+	clear(f.bufA[:min(f.dirty, len(f.bufA))])
+	clear(f.bufB[:min(f.dirty, len(f.bufB))])
+	f.dirty = m * M
 	const rowsPerTask = 4
 	parallelFor(boxes, rowsPerTask, f.threads, func(_, ra, rb int) {
-		for _, i32 := range f.ord[f.rs[ra]:f.rs[rb]] {
-			i := int(i32)
-			px, py := y[2*i]-centre, y[2*i+1]-centre
-			ca := complex(1, px)
-			cb := complex(py, px*px+py*py)
-			w := f.wts[6*i : 6*i+6]
-			b := int(f.base[i])
+		for t := f.rs[ra*boxes]; t < f.rs[rb*boxes]; t++ {
+			px, py := f.sy[2*t], f.sy[2*t+1]
+			sq := px*px + py*py
+			w := f.wts[6*t : 6*t+6]
+			b := int(f.base[t])
 			for q := range 3 {
 				rowA := f.bufA[b+q*M : b+q*M+3]
 				rowB := f.bufB[b+q*M : b+q*M+3]
 				for r := range 3 {
 					wt := w[3+q] * w[r]
-					rowA[r] += ca * complex(wt, 0)
-					rowB[r] += cb * complex(wt, 0)
+					rowA[r] += complex(wt, wt*px)
+					rowB[r] += complex(wt*py, wt*sq)
 				}
 			}
 		}
@@ -265,22 +375,25 @@ func (f *fftRepulsion) forces2(y, rep []float64) float64 {
 	// Interpolate the potentials back and form the forces.
 	scale := 1 / float64(M*M)
 	parallelFor(n, 1024, f.threads, func(_, a, b int) {
-		for i := a; i < b; i++ {
-			w := f.wts[6*i : 6*i+6]
-			base := int(f.base[i])
-			var pa, pb complex128
+		for t := a; t < b; t++ {
+			w := f.wts[6*t : 6*t+6]
+			base := int(f.base[t])
+			var a0, a1, b0, b1 float64
 			for q := range 3 {
 				ra := f.bufA[base+q*M : base+q*M+3]
 				rb := f.bufB[base+q*M : base+q*M+3]
 				for r := range 3 {
-					wt := complex(w[3+q]*w[r], 0)
-					pa += ra[r] * wt
-					pb += rb[r] * wt
+					wt := w[3+q] * w[r]
+					a0 += real(ra[r]) * wt
+					a1 += imag(ra[r]) * wt
+					b0 += real(rb[r]) * wt
+					b1 += imag(rb[r]) * wt
 				}
 			}
-			phi0, phi1 := real(pa)*scale, imag(pa)*scale
-			phi2, phi3 := real(pb)*scale, imag(pb)*scale
-			px, py := y[2*i]-centre, y[2*i+1]-centre
+			phi0, phi1 := a0*scale, a1*scale
+			phi2, phi3 := b0*scale, b1*scale
+			px, py := f.sy[2*t], f.sy[2*t+1]
+			i := int(f.ord[t])
 			rep[2*i] = px*phi0 - phi1
 			rep[2*i+1] = py*phi0 - phi2
 			f.zi[i] = (1+px*px+py*py)*phi0 - 2*(px*phi1+py*phi2) + phi3
@@ -294,14 +407,16 @@ func (f *fftRepulsion) forces2(y, rep []float64) float64 {
 }
 
 // near2 adds the near field: for pairs closer than the cutoff R, the part
-// of the kernel the grid leaves out, K(u) - G(u), summed exactly over a
-// cell list with cells of side R.
+// of the kernel the grid leaves out, K(u) - G(u), summed exactly. Points
+// are binned into cells at least R wide; each pair of points in the same
+// or adjacent cells is visited once and credited to both (Newton's third
+// law). Rows of cells are processed in two passes, even rows then odd,
+// each task owning row r and writing rows r and r+1, so the sums are the
+// same for any thread count.
 func (f *fftRepulsion) near2(y, rep []float64, lo, span, r float64, g farKernel) {
 	n := f.n
-	nc := max(1, int(span*float64(nearReach)/r)) // cells at least r/reach wide
-	if nc > 1<<12 {
-		nc = 1 << 12
-	}
+	nc := max(1, int(span/r)) // cells at least r wide
+	nc = min(nc, 1<<11)
 	cw := span / float64(nc)
 	if cw <= 0 {
 		cw = 1
@@ -320,6 +435,8 @@ func (f *fftRepulsion) near2(y, rep []float64, lo, span, r float64, g farKernel)
 	}
 	f.cellPts = growInt32(f.cellPts, n)
 	f.cellXY = growF64(f.cellXY, 2*n)
+	f.acc = growF64(f.acc, 3*n)
+	clear(f.acc)
 	fill := make([]int, nc*nc)
 	copy(fill, f.cellStart[:nc*nc])
 	for i := range n {
@@ -329,43 +446,116 @@ func (f *fftRepulsion) near2(y, rep []float64, lo, span, r float64, g farKernel)
 		f.cellXY[2*fill[c]+1] = y[2*i+1]
 		fill[c]++
 	}
-	u2 := r * r
-	gInv, gInv2 := g.inv, g.inv2
-	self := 1 - g.at(0) // K(0) - G(0)
-	reach := nearReach
-	parallelFor(n, 512, f.threads, func(_, a, b int) {
-		for i := a; i < b; i++ {
-			xi, yi := y[2*i], y[2*i+1]
-			c := int(f.cellOf[i])
-			cx, cy := c%nc, c/nc
-			var rx, ry, z float64
-			x0, x1 := max(cx-reach, 0), min(cx+reach, nc-1)
-			for ny := max(cy-reach, 0); ny <= min(cy+reach, nc-1); ny++ {
-				s := f.cellStart[ny*nc+x0]
-				e := f.cellStart[ny*nc+x1+1]
-				xy := f.cellXY[2*s : 2*e]
-				for t := 0; t+1 < len(xy); t += 2 {
-					dx := xi - xy[t]
-					dy := yi - xy[t+1]
-					u := dx*dx + dy*dy
-					if u >= u2 {
+	nk := nearKernel{u2: r * r, inv: g.inv, inv2: g.inv2, xy: f.cellXY, acc: f.acc}
+	for phase := range 2 {
+		rows := (nc - phase + 1) / 2
+		parallelFor(rows, 1, f.threads, func(_, a, b int) {
+			for t := a; t < b; t++ {
+				row := 2*t + phase
+				for cx := range nc {
+					c := row*nc + cx
+					s, e := f.cellStart[c], f.cellStart[c+1]
+					if s == e {
 						continue
 					}
-					k := 1 / (1 + u)
-					w := (u2 - u) * gInv
-					d := k*k - gInv2*(1+w*(2+w*(3+4*w)))
-					rx += d * dx
-					ry += d * dy
-					z += d * (1 + u)
+					nk.within(s, e)
+					if cx+1 < nc {
+						nk.between(s, e, f.cellStart[c+1], f.cellStart[c+2])
+					}
+					if row+1 < nc {
+						up := c + nc
+						x0, x1 := max(cx-1, 0), min(cx+1, nc-1)
+						nk.between(s, e, f.cellStart[up-cx+x0], f.cellStart[up-cx+x1+1])
+					}
 				}
 			}
-			// The loop met point i itself with u = 0.
-			z -= self
-			rep[2*i] += rx
-			rep[2*i+1] += ry
-			f.zi[i] += z
+		})
+	}
+	parallelFor(n, 4096, f.threads, func(_, a, b int) {
+		for t := a; t < b; t++ {
+			i := f.cellPts[t]
+			rep[2*i] += f.acc[3*t]
+			rep[2*i+1] += f.acc[3*t+1]
+			f.zi[i] += f.acc[3*t+2]
 		}
 	})
+}
+
+// nearKernel sums K(u) - G(u) over pairs of cell-sorted points.
+type nearKernel struct {
+	u2, inv, inv2 float64
+	xy            []float64 // cell-sorted coordinates
+	acc           []float64 // per cell-sorted point: force x, force y, z
+}
+
+// pair returns the near-field weight for squared distance u < u2.
+func (nk *nearKernel) weight(u float64) float64 {
+	k := 1 / (1 + u)
+	w := (nk.u2 - u) * nk.inv
+	return k*k - nk.inv2*(1+w*(2+w*(3+4*w)))
+}
+
+// within visits the pairs inside points [s, e).
+func (nk *nearKernel) within(s, e int) {
+	xy, acc := nk.xy, nk.acc
+	for i := s; i < e; i++ {
+		xi, yi := xy[2*i], xy[2*i+1]
+		var fx, fy, z float64
+		for j := i + 1; j < e; j++ {
+			dx, dy := xi-xy[2*j], yi-xy[2*j+1]
+			u := dx*dx + dy*dy
+			if u >= nk.u2 {
+				continue
+			}
+			d := nk.weight(u)
+			dz := d * (1 + u)
+			fx += d * dx
+			fy += d * dy
+			z += dz
+			aj := acc[3*j : 3*j+3]
+			aj[0] -= d * dx
+			aj[1] -= d * dy
+			aj[2] += dz
+		}
+		ai := acc[3*i : 3*i+3]
+		ai[0] += fx
+		ai[1] += fy
+		ai[2] += z
+	}
+}
+
+// between visits the pairs (i, j), i in [s, e), j in [s2, e2).
+func (nk *nearKernel) between(s, e, s2, e2 int) {
+	if s2 == e2 {
+		return
+	}
+	xy, acc := nk.xy, nk.acc
+	other := xy[2*s2 : 2*e2]
+	oacc := acc[3*s2 : 3*e2]
+	for i := s; i < e; i++ {
+		xi, yi := xy[2*i], xy[2*i+1]
+		var fx, fy, z float64
+		for t := 0; t+1 < len(other); t += 2 {
+			dx, dy := xi-other[t], yi-other[t+1]
+			u := dx*dx + dy*dy
+			if u >= nk.u2 {
+				continue
+			}
+			d := nk.weight(u)
+			dz := d * (1 + u)
+			fx += d * dx
+			fy += d * dy
+			z += dz
+			aj := oacc[3*(t/2) : 3*(t/2)+3]
+			aj[0] -= d * dx
+			aj[1] -= d * dy
+			aj[2] += dz
+		}
+		ai := acc[3*i : 3*i+3]
+		ai[0] += fx
+		ai[1] += fy
+		ai[2] += z
+	}
 }
 
 func growInt(b []int, n int) []int {
@@ -507,7 +697,7 @@ func (f *fftRepulsion) forces1(y, rep []float64) float64 {
 	width, boxes, _ := boxLayout1(hi - lo)
 	m := interpNodes * boxes
 	h := width / interpNodes
-	M := nextSmooth5(2 * m)
+	M := fftSize(2 * m)
 	centre := lo + width*float64(boxes)/2
 	f.bufA = grow(f.bufA, M)
 	f.bufB = grow(f.bufB, M)

@@ -12,6 +12,28 @@ type neighbors struct {
 	n, k int
 	idx  []int32   // n*k neighbour indices
 	dist []float64 // n*k squared Euclidean distances, in float64
+	// order, if set, lists the points so that neighbours tend to be
+	// close in it (the leaf order of a random projection tree).
+	order []int32
+}
+
+// relabel returns the lists with point perm[r] renamed r.
+func (nb *neighbors) relabel(perm []int32) *neighbors {
+	n, k := nb.n, nb.k
+	inv := make([]int32, n)
+	for r, old := range perm {
+		inv[old] = int32(r)
+	}
+	out := &neighbors{n: n, k: k, idx: make([]int32, n*k), dist: make([]float64, n*k)}
+	for r, old := range perm {
+		src := nb.idx[int(old)*k : int(old+1)*k]
+		dst := out.idx[r*k : (r+1)*k]
+		for t, j := range src {
+			dst[t] = inv[j]
+		}
+		copy(out.dist[r*k:(r+1)*k], nb.dist[int(old)*k:int(old+1)*k])
+	}
+	return out
 }
 
 // topk is a bounded max-heap keeping the k smallest distances pushed.

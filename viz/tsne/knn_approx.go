@@ -87,6 +87,10 @@ func knnApproxWith(ctx context.Context, x []float32, n, d, k, threads int, seed 
 		}
 	}
 	nb := &neighbors{n: n, k: k, idx: ibuf, dist: make([]float64, n*k)}
+	nb.order = make([]int32, 0, n)
+	for _, leaf := range leaves[0] {
+		nb.order = append(nb.order, leaf...)
+	}
 	for i := range heaps {
 		if heaps[i].size < k {
 			// Leaves hold more than k points, so this cannot happen

@@ -362,3 +362,31 @@ func TestSmallNLowersPerplexity(t *testing.T) {
 		t.Errorf("n=40: perplexity %v k %d, want 13 and 39", res.Perplexity, res.K)
 	}
 }
+
+// TestApproxNeighboursReorder runs the approximate-neighbour path, which
+// renumbers the points internally: the result must come back in the
+// caller's order (else the label agreement would be near chance), and
+// so must the embedding OnIteration sees.
+func TestApproxNeighboursReorder(t *testing.T) {
+	x, labels := blobs(1500, 20, 5, 12)
+	var seen []float64
+	res, err := EmbedContext(context.Background(), x, 1500, 20, Config{
+		Seed: 3, Neighbors: "approx", Method: "fft", Iterations: 400,
+		OnIteration: func(it int, kl float64, y []float64) bool {
+			seen = append(seen[:0], y...)
+			return true
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Neighbors != "approx" || res.Method != "fft" {
+		t.Fatalf("ran %s neighbours, %s repulsion", res.Neighbors, res.Method)
+	}
+	if got := knnLabelAgreement(res.Y, 2, labels, 5); got < 0.99 {
+		t.Errorf("5-NN label agreement %v, want >= 0.99", got)
+	}
+	if got := knnLabelAgreement(seen, 2, labels, 5); got < 0.99 {
+		t.Errorf("OnIteration's embedding: 5-NN label agreement %v, want >= 0.99", got)
+	}
+}
