@@ -130,3 +130,32 @@ func BenchmarkRepulsion(b *testing.B) {
 		})
 	}
 }
+
+// TestGridShrinkThenGrow pins a bug: the FFT buffers were cleared only
+// up to their current length, so when the grid shrank, the previous
+// charges beyond the new length survived in the backing array and came
+// back when the grid grew again (forces off by 10-1000% in the middle of
+// a run, which ended with KL 2.2 instead of 1.5).
+func TestGridShrinkThenGrow(t *testing.T) {
+	defer func() { testLayout.mode, testLayout.width = "", 0 }()
+	testLayout.mode, testLayout.width = "near", 2
+	f := newFFTRepulsion(3000, 2, 2)
+	out := make([]float64, 6000)
+	var ffts []int
+	for _, span := range []float64{400, 200, 300} {
+		y := clusteredEmbedding(3000, 2, span, 9)
+		z := f.forces(y, out)
+		ffts = append(ffts, f.lastFFT)
+		want := make([]float64, len(y))
+		zw := newExactRepulsion(3000, 2, 2).forces(y, want)
+		if e := relErr(out, want); e > 2.5e-2 {
+			t.Errorf("span %v (FFT lengths so far %v): force error %.3g", span, ffts, e)
+		}
+		if e := math.Abs(z-zw) / zw; e > 2.5e-2 {
+			t.Errorf("span %v (FFT lengths so far %v): Z error %.3g", span, ffts, e)
+		}
+	}
+	if !(ffts[1] < ffts[0] && ffts[1] < ffts[2] && ffts[2] < ffts[0]) {
+		t.Fatalf("FFT lengths %v: the test needs large, small, medium", ffts)
+	}
+}

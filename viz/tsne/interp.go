@@ -2,6 +2,8 @@ package tsne
 
 import (
 	"math"
+	"os"
+	"strconv"
 )
 
 // FFT-accelerated interpolation (FIt-SNE; Linderman, Rachh, Hoskins,
@@ -84,6 +86,12 @@ func (f *fftRepulsion) layout(y []float64, lo, span float64) (width float64, box
 		}
 		f.evals++
 		width, cutoff = f.width, nearFactor*f.width
+		if v, err := strconv.ParseFloat(os.Getenv("TSNE_MAXW"), 64); err == nil && width > v {
+			width, cutoff = v, nearFactor*v
+		}
+		if v, err := strconv.ParseFloat(os.Getenv("TSNE_NEAR"), 64); err == nil {
+			cutoff = v * width
+		}
 	}
 	return width, max(1, int(math.Ceil(span/width))), cutoff
 }
@@ -241,6 +249,8 @@ type fftRepulsion struct {
 	evals int
 	dirty int // prefix of bufA and bufB that may be nonzero
 
+	lastM, lastFFT int // grid nodes per side and FFT length of the last call
+
 	plans map[int]*fftPlan
 	bufA  []complex128
 	bufB  []complex128
@@ -342,11 +352,14 @@ func (f *fftRepulsion) forces2(y, rep []float64) float64 {
 	// Spread the charges onto the grid (stored with row stride M, inside
 	// the zero-padded M x M FFT buffers): A = c0 + i c1, B = c2 + i c3.
 	// Only the first rows of the buffers were written last time.
+	// The dirty prefix is cleared on the whole underlying array: when the
+	// grid shrinks, data beyond the new length must not survive to
+	// reappear when it grows again.
+	clear(f.bufA[:cap(f.bufA)][:f.dirty])
+	clear(f.bufB[:cap(f.bufB)][:f.dirty])
 	f.bufA = grow(f.bufA, M*M)
 	f.bufB = grow(f.bufB, M*M)
 	f.tbuf = grow(f.tbuf, M*M)
-	clear(f.bufA[:min(f.dirty, len(f.bufA))])
-	clear(f.bufB[:min(f.dirty, len(f.bufB))])
 	f.dirty = m * M
 	const rowsPerTask = 4
 	parallelFor(boxes, rowsPerTask, f.threads, func(_, ra, rb int) {
@@ -367,6 +380,7 @@ func (f *fftRepulsion) forces2(y, rep []float64) float64 {
 		}
 	})
 
+	f.lastM, f.lastFFT = m, M
 	kHat := f.kernel2(M, m, h, g)
 	p := f.plan(M)
 	f.conv2(p, f.bufA, kHat, M, m)
@@ -579,35 +593,34 @@ func growF64(b []float64, n int) []float64 {
 	return b[:n]
 }
 
+// circLag is the lag that index a of a length-M circulant stands for:
+// a for a <= M/2, a-M above. Filling every lag (not just those below the
+// grid size m) keeps the circulant valid for any m <= M/2, so that its
+// transform can be cached by M alone: for nodes i, j < m, i-j mod M maps
+// to the true lag because |i-j| < M/2.
+func circLag(a, M int) int {
+	if a <= M/2 {
+		return a
+	}
+	return a - M
+}
+
 // kernel2 returns the (transposed) 2-D transform of the circulant that
 // embeds the m x m Toeplitz kernel matrix K(a-b) = 1/(1+h^2|a-b|^2)^2 on
-// node indices, for FFT length M; cached while M and h stay the same.
+// node indices, for FFT length M; cached while M, h and the cutoff stay the
+// same.
 // The circulant is real and even, so its transform is real.
 func (f *fftRepulsion) kernel2(M, m int, h float64, g farKernel) []float64 {
 	if f.kM == M && f.kWidth == h && f.kCut == g.u && f.kHat != nil {
 		return f.kHat
 	}
 	buf := make([]complex128, M*M)
-	lag := func(a int) float64 {
-		switch {
-		case a < m:
-			return float64(a)
-		case a > M-m:
-			return float64(a - M)
-		}
-		return math.NaN()
-	}
+	lag := func(a int) float64 { return float64(circLag(a, M)) }
 	parallelFor(M, 16, f.threads, func(_, ra, rb int) {
 		for a := ra; a < rb; a++ {
 			da := lag(a)
-			if math.IsNaN(da) {
-				continue
-			}
 			for b := range M {
 				db := lag(b)
-				if math.IsNaN(db) {
-					continue
-				}
 				buf[a*M+b] = complex(g.at(h*h*(da*da+db*db)), 0)
 			}
 		}
@@ -718,15 +731,7 @@ func (f *fftRepulsion) forces1(y, rep []float64) float64 {
 	// Kernel circulant.
 	kb := make([]complex128, M)
 	for a := range M {
-		var d float64
-		switch {
-		case a < m:
-			d = float64(a)
-		case a > M-m:
-			d = float64(a - M)
-		default:
-			continue
-		}
+		d := float64(circLag(a, M))
 		k := 1 / (1 + h*h*d*d)
 		kb[a] = complex(k*k, 0)
 	}
