@@ -2,8 +2,6 @@ package tsne
 
 import (
 	"math"
-	"os"
-	"strconv"
 )
 
 // FFT-accelerated interpolation (FIt-SNE; Linderman, Rachh, Hoskins,
@@ -86,12 +84,6 @@ func (f *fftRepulsion) layout(y []float64, lo, span float64) (width float64, box
 		}
 		f.evals++
 		width, cutoff = f.width, nearFactor*f.width
-		if v, err := strconv.ParseFloat(os.Getenv("TSNE_MAXW"), 64); err == nil && width > v {
-			width, cutoff = v, nearFactor*v
-		}
-		if v, err := strconv.ParseFloat(os.Getenv("TSNE_NEAR"), 64); err == nil {
-			cutoff = v * width
-		}
 	}
 	return width, max(1, int(math.Ceil(span/width))), cutoff
 }
