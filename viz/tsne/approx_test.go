@@ -62,6 +62,8 @@ func TestApproxRepulsionMatchesExact(t *testing.T) {
 		{"fft", 2, 3000, 60, "near", 2, 1.5e-2},
 		{"fft", 2, 3000, 60, "near", 0.7, 1.5e-2},
 		{"fft", 2, 3000, 120, "", 0, 1.5e-2}, // automatic choice
+		{"fft", 2, 2000, 0.01, "", 0, 1e-3},
+		{"fft", 2, 2000, 8, "", 0, 1.5e-2},
 		{"fft", 2, 3000, 20, "", 0, 1.5e-2},
 		{"barnes-hut", 2, 2000, 30, "", 0, 2e-2},
 		{"barnes-hut", 2, 2000, 120, "", 0, 2e-2},

@@ -43,10 +43,11 @@ const (
 
 // Grid settings.
 const (
-	minBoxes     = 50  // openTSNE's min_num_intervals
+	minBoxes     = 50  // openTSNE's min_num_intervals (1-D)
 	maxBoxWidth  = 1.0 // openTSNE's ints_in_interval (1-D)
-	pureMaxWidth = 0.6 // widest box without a near field (2-D)
-	nearFactor   = 1.5 // near-field cutoff in box widths
+	pureMaxWidth = 0.6 // widest box without a near field (2-D): ~1% error
+	minPureBoxes = 16  // fewest boxes without a near field (2-D)
+	nearFactor   = 1.5 // near-field cutoff in box widths: ~1% error
 )
 
 // lagrange3 returns the Lagrange basis at the nodes 1/6, 1/2, 5/6 of the
@@ -64,26 +65,28 @@ func ladder(w float64, steps float64) float64 {
 	return math.Exp2(math.Ceil(steps*math.Log2(w)) / steps)
 }
 
-// layout picks the grid for points spanning span from lo: while the
-// embedding is small (span/minBoxes <= pureMaxWidth) plain interpolation
-// with minBoxes boxes, as FIt-SNE; beyond, boxes of the width that
-// minimises the modelled cost (chooseWidth), with a near field of cutoff
-// nearFactor widths. The width is re-chosen every layoutEvery calls.
+// layout picks the grid for points spanning span from lo: plain
+// interpolation (as FIt-SNE) with boxes at most pureMaxWidth wide and at
+// least minPureBoxes of them, or wider boxes with a near field of cutoff
+// nearFactor widths, whichever the cost model (choose) prefers. The
+// choice is revisited every layoutEvery calls, and at once if the grid
+// has outgrown maxBoxes.
 func (f *fftRepulsion) layout(y []float64, lo, span float64) (width float64, boxes int, cutoff float64) {
-	pure := ladder(span/minBoxes, widthLadderExp)
-	switch {
-	case testLayout.mode == "pure":
-		width = math.Min(pure, testLayout.width)
-	case testLayout.mode == "near":
+	pure := math.Min(pureMaxWidth, ladder(span/minPureBoxes, widthLadderExp))
+	switch testLayout.mode {
+	case "pure":
+		width = math.Min(ladder(span/minBoxes, widthLadderExp), testLayout.width)
+	case "near":
 		width, cutoff = testLayout.width, nearFactor*testLayout.width
-	case pure <= pureMaxWidth:
-		width = pure
 	default:
-		if f.width == 0 || f.evals%layoutEvery == 0 {
-			f.width = f.chooseWidth(y, lo, span)
+		if f.evals%layoutEvery == 0 || (f.width > 0 && span/f.width > maxBoxes) {
+			f.width = f.choose(y, lo, span, pure)
 		}
 		f.evals++
-		width, cutoff = f.width, nearFactor*f.width
+		width = pure
+		if f.width > 0 {
+			width, cutoff = f.width, nearFactor*f.width
+		}
 	}
 	return width, max(1, int(math.Ceil(span/width))), cutoff
 }
@@ -95,34 +98,42 @@ var testLayout struct {
 	width float64
 }
 
-// chooseWidth returns the box width, among 2^(k/4) for widths 0.5 to 8,
-// that minimises the modelled cost of one evaluation,
+// choose returns the width of near-field boxes, among 2^(k/4) from 0.5
+// to 8, or 0 for plain interpolation with boxes pure wide, whichever
+// minimises the modelled cost of one evaluation,
 //
 //	costFFT M^2 log2 M + costPair (pairs in adjacent near-field cells)
-//	                    + costCell (near-field cells),
+//	                   + costCell (near-field cells),
 //
 // where M is the FFT length for that width. The pair count is exact: the
-// points are binned as near2 bins them. Both constants were measured on
-// the development machine (see the package benchmarks); only their ratio
-// matters.
-func (f *fftRepulsion) chooseWidth(y []float64, lo, span float64) float64 {
+// points are binned as near2 bins them. The constants were measured on
+// the development machine (2-core AMD EPYC, see BenchmarkRepulsion);
+// only their ratios matter.
+func (f *fftRepulsion) choose(y []float64, lo, span, pure float64) float64 {
+	gridCost := func(w float64) float64 {
+		M := float64(fftSize(2 * interpNodes * int(math.Ceil(span/w))))
+		return costFFT * M * M * math.Log2(M)
+	}
 	best, bestCost := 0.0, math.Inf(1)
+	if span/pure <= maxBoxes {
+		bestCost = gridCost(pure)
+	}
 	for k := -4; k <= 12; k++ {
 		w := math.Exp2(float64(k) / 4)
-		boxes := int(math.Ceil(span / w))
-		if boxes > maxBoxes || (boxes < minNearBoxes && best > 0) {
+		if span/w > maxBoxes || span/w < minNearBoxes {
 			continue
 		}
-		M := fftSize(2 * interpNodes * boxes)
-		pairs := f.nearPairs(y, lo, span, nearFactor*w)
 		nc := float64(min(max(1, int(span/(nearFactor*w))), 1<<11))
-		cost := costFFT*float64(M)*float64(M)*math.Log2(float64(M)) + costPair*pairs + costCell*nc*nc
+		if costCell*nc*nc > bestCost {
+			continue
+		}
+		cost := gridCost(w) + costPair*f.nearPairs(y, lo, span, nearFactor*w) + costCell*nc*nc
 		if cost < bestCost {
 			best, bestCost = w, cost
 		}
 	}
-	if best == 0 {
-		best = ladder(span/maxBoxes, 4)
+	if math.IsInf(bestCost, 1) {
+		best = ladder(span/maxBoxes, 4) // a huge embedding: the widest grid allowed
 	}
 	return best
 }

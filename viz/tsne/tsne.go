@@ -518,8 +518,10 @@ func (c resolved) newRepulsion(n int) repulsion {
 }
 
 // exactMax is the largest N for which Method "auto" sums the repulsion
-// exactly.
-const exactMax = 1000
+// exactly. Measured (750 iterations, 2-D, one thread): at 500 points
+// exact 0.90 s, Barnes-Hut 0.82 s, FFT 0.68 s of CPU; at 1,000: 2.9,
+// 1.8, 1.4 s; at 4,000: 40, 10, 7.4 s, the KL divergences within 0.003.
+const exactMax = 500
 
 // chooseMethod is Method "auto": exact up to exactMax points, then FFT
 // interpolation in 1-D and 2-D, Barnes-Hut in 3-D, exact above.

@@ -300,6 +300,26 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestDeterministicAcrossThreads: every reduction sums fixed chunks in
+// order, so the thread count does not change the result, on the
+// approximate-neighbour, FFT-interpolation path included.
+func TestDeterministicAcrossThreads(t *testing.T) {
+	x, _ := blobs(1200, 10, 4, 13)
+	var ys [][]float64
+	for _, threads := range []int{1, 3} {
+		res, err := EmbedContext(context.Background(), x, 1200, 10, Config{
+			Seed: 2, Threads: threads, Neighbors: "approx", Method: "fft", Iterations: 300,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ys = append(ys, res.Y)
+	}
+	if !slices.Equal(ys[0], ys[1]) {
+		t.Errorf("1 and 3 threads gave different embeddings")
+	}
+}
+
 func TestInterruptReturnsPromptly(t *testing.T) {
 	x, _ := blobs(2000, 10, 4, 6)
 	ctx, cancel := context.WithCancel(context.Background())
