@@ -415,7 +415,11 @@ func optimize(ctx context.Context, p *sparseP, y []float64, c resolved, rep repu
 		}
 		evalKL := (it+1)%klEvery == 0
 		kl := obj.gradient(y, grad, ex, evalKL)
-		step(y, grad, update, gains, mom, lr, c.MaxStepNorm, dims)
+		if !step(y, grad, update, gains, mom, lr, c.MaxStepNorm, dims) {
+			res.Iterations = it + 1
+			res.KL = math.NaN()
+			return fmt.Errorf("tsne: the optimisation diverged (non-finite coordinates) at iteration %d; lower LearningRate (now %g) or MaxStepNorm", it+1, lr)
+		}
 		if evalKL {
 			res.KLTrace = append(res.KLTrace, kl)
 			if prog != nil {
@@ -436,8 +440,9 @@ func optimize(ctx context.Context, p *sparseP, y []float64, c resolved, rep repu
 	return nil
 }
 
-// step applies one gains-and-momentum update and re-centres y.
-func step(y, grad, update, gains []float64, mom, lr, maxStep float64, dims int) {
+// step applies one gains-and-momentum update and re-centres y. It
+// reports false if the embedding is no longer finite.
+func step(y, grad, update, gains []float64, mom, lr, maxStep float64, dims int) bool {
 	for i, g := range grad {
 		u := update[i]
 		// np.sign(update) != np.sign(grad), as openTSNE: the update has
@@ -475,12 +480,16 @@ func step(y, grad, update, gains []float64, mom, lr, maxStep float64, dims int) 
 	}
 	for c := range mean {
 		mean[c] /= float64(n)
+		if math.IsNaN(mean[c]) || math.IsInf(mean[c], 0) {
+			return false
+		}
 	}
 	for i := range n {
 		for c := range dims {
 			y[i*dims+c] -= mean[c]
 		}
 	}
+	return true
 }
 
 // userOrder returns y in the caller's point order.

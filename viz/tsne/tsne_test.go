@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -408,5 +409,14 @@ func TestApproxNeighboursReorder(t *testing.T) {
 	}
 	if got := knnLabelAgreement(seen, 2, labels, 5); got < 0.99 {
 		t.Errorf("OnIteration's embedding: 5-NN label agreement %v, want >= 0.99", got)
+	}
+}
+
+func TestDivergenceIsAnError(t *testing.T) {
+	x, _ := blobs(300, 5, 3, 2)
+	// A learning rate of 1e300 with no step clipping overflows at once.
+	_, err := EmbedContext(context.Background(), x, 300, 5, Config{Method: "exact", LearningRate: 1e300, MaxStepNorm: -1, Iterations: 50})
+	if err == nil || !strings.Contains(err.Error(), "diverged") {
+		t.Errorf("error %v, want one saying the optimisation diverged", err)
 	}
 }
