@@ -3,12 +3,16 @@ package tsne
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/gocontrast/contrast/display"
 )
 
 // blobs returns n points in d dimensions drawn around c well-separated
@@ -418,5 +422,49 @@ func TestDivergenceIsAnError(t *testing.T) {
 	_, err := EmbedContext(context.Background(), x, 300, 5, Config{Method: "exact", LearningRate: 1e300, MaxStepNorm: -1, Iterations: 50})
 	if err == nil || !strings.Contains(err.Error(), "diverged") {
 		t.Errorf("error %v, want one saying the optimisation diverged", err)
+	}
+}
+
+type progressSink struct {
+	mu    sync.Mutex
+	texts []string
+}
+
+func (s *progressSink) Display(b display.Bundle, _ map[string]any, _ string) { s.add(b) }
+func (s *progressSink) Update(_ string, b display.Bundle, _ map[string]any) { s.add(b) }
+func (s *progressSink) Clear(bool)                                         {}
+func (s *progressSink) add(b display.Bundle) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.texts = append(s.texts, b.String(display.MIMEText))
+}
+
+// TestProgressShowsKL runs Embed inside a bound display (as a notebook
+// cell does): the progress bar reaches the last iteration with the KL
+// divergence as its postfix, and a cancelled cell context interrupts.
+func TestProgressShowsKL(t *testing.T) {
+	x, _ := blobs(200, 5, 2, 3)
+	sink := &progressSink{}
+	unbind := display.Bind(context.Background(), sink)
+	res, err := Embed(x, 200, 5, Config{Progress: true, Iterations: 100, EarlyIterations: 50})
+	unbind()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.texts) == 0 {
+		t.Fatal("no progress output")
+	}
+	last := sink.texts[len(sink.texts)-1]
+	if !strings.Contains(last, "100/100") || !strings.Contains(last, fmt.Sprintf("KL %.4f", res.KLTrace[1])) {
+		t.Errorf("final progress %q: want 100/100 and the KL", last)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	unbind = display.Bind(ctx, sink)
+	_, err = Embed(x, 200, 5, Config{})
+	unbind()
+	if !errors.Is(err, ErrInterrupted) {
+		t.Errorf("cancelled cell: error %v, want ErrInterrupted", err)
 	}
 }
