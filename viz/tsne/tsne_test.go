@@ -431,8 +431,8 @@ type progressSink struct {
 }
 
 func (s *progressSink) Display(b display.Bundle, _ map[string]any, _ string) { s.add(b) }
-func (s *progressSink) Update(_ string, b display.Bundle, _ map[string]any) { s.add(b) }
-func (s *progressSink) Clear(bool)                                         {}
+func (s *progressSink) Update(_ string, b display.Bundle, _ map[string]any)  { s.add(b) }
+func (s *progressSink) Clear(bool)                                           {}
 func (s *progressSink) add(b display.Bundle) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
