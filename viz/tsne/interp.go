@@ -2,6 +2,7 @@ package tsne
 
 import (
 	"math"
+	"sync"
 )
 
 // FFT-accelerated interpolation (FIt-SNE; Linderman, Rachh, Hoskins,
@@ -238,6 +239,8 @@ type fftRepulsion struct {
 	kWidth float64
 	kCut   float64
 	kHat   []float64
+	kBuf   []complex128 // kernel scratch
+	kT     []complex128
 
 	// near-field cell list
 	cellStart []int
@@ -246,6 +249,7 @@ type fftRepulsion struct {
 	cellXY    []float64
 	acc       []float64
 	count     []int32
+	fill      []int
 
 	// chosen width and evaluations since
 	width float64
@@ -330,7 +334,8 @@ func (f *fftRepulsion) forces2(y, rep []float64) float64 {
 	for b := range boxes * boxes {
 		f.rs[b+1] += f.rs[b]
 	}
-	fill := make([]int, boxes*boxes)
+	f.fill = growInt(f.fill, boxes*boxes)
+	fill := f.fill
 	copy(fill, f.rs[:boxes*boxes])
 	for i, b := range f.row {
 		f.ord[fill[b]] = int32(i)
@@ -454,7 +459,8 @@ func (f *fftRepulsion) near2(y, rep []float64, lo, span, r float64, g farKernel)
 	f.cellXY = growF64(f.cellXY, 2*n)
 	f.acc = growF64(f.acc, 3*n)
 	clear(f.acc)
-	fill := make([]int, nc*nc)
+	f.fill = growInt(f.fill, nc*nc)
+	fill := f.fill
 	copy(fill, f.cellStart[:nc*nc])
 	for i := range n {
 		c := f.cellOf[i]
@@ -617,7 +623,9 @@ func (f *fftRepulsion) kernel2(M, m int, h float64, g farKernel) []float64 {
 	if f.kM == M && f.kWidth == h && f.kCut == g.u && f.kHat != nil {
 		return f.kHat
 	}
-	buf := make([]complex128, M*M)
+	f.kBuf = grow(f.kBuf, M*M)
+	f.kT = grow(f.kT, M*M)
+	buf, tb := f.kBuf, f.kT
 	lag := func(a int) float64 { return float64(circLag(a, M)) }
 	parallelFor(M, 16, f.threads, func(_, ra, rb int) {
 		for a := ra; a < rb; a++ {
@@ -628,10 +636,9 @@ func (f *fftRepulsion) kernel2(M, m int, h float64, g farKernel) []float64 {
 			}
 		}
 	})
-	tb := make([]complex128, M*M)
 	p := f.plan(M)
 	fft2Forward(p, buf, tb, M, M, f.threads)
-	f.kHat = make([]float64, M*M)
+	f.kHat = growF64(f.kHat, M*M)
 	for i, v := range tb {
 		f.kHat[i] = real(v)
 	}
@@ -670,10 +677,17 @@ func fft2Inverse(p *fftPlan, tb, buf []complex128, M, nout, threads int) {
 	rowFFTs(p, buf, M, 0, nout, true, threads)
 }
 
+// scratchPool holds FFT scratch rows, so that the transforms allocate
+// nothing per iteration.
+var scratchPool = sync.Pool{New: func() any { return new([]complex128) }}
+
 // rowFFTs transforms rows [r0, r1) of the M-wide array a in place.
 func rowFFTs(p *fftPlan, a []complex128, M, r0, r1 int, inverse bool, threads int) {
 	parallelFor(r1-r0, 8, threads, func(_, lo, hi int) {
-		scratch := make([]complex128, M)
+		sp := scratchPool.Get().(*[]complex128)
+		defer scratchPool.Put(sp)
+		*sp = grow(*sp, M)
+		scratch := *sp
 		for r := r0 + lo; r < r0+hi; r++ {
 			row := a[r*M : (r+1)*M]
 			if inverse {
