@@ -31,6 +31,10 @@ type plotPanel struct {
 	// corner is free, so the legend sits above the data.
 	headroom bool
 	entries  int
+	// points is the scatter layer, if any (for Figure.Points).
+	points *pointLayer
+	// curves is the curve data, if any (for Figure.LogY).
+	curves *curveSet
 }
 
 type xy struct{ x, y float64 }

@@ -2,6 +2,7 @@ package viz
 
 import (
 	"flag"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -74,4 +75,56 @@ func TestSamples(t *testing.T) {
 		synth[i] = 0.45 + 0.1*r.NormFloat64()
 	}
 	writeSample(t, "hardness.png", Hardness(realNeg, synth))
+
+	loss, acc := make([]float64, 600), make([]float64, 12)
+	for i := range loss {
+		loss[i] = 5*math.Exp(-float64(i)/150) + 1.2 + 0.25*r.NormFloat64()
+	}
+	steps := make([]float64, len(acc))
+	for i := range acc {
+		steps[i] = float64(50 * (i + 1))
+		acc[i] = 0.85 - 0.5*math.Exp(-float64(i)/3)
+	}
+	writeSample(t, "curves.png", Curves(Curve("train loss", loss).Smooth(0.9), Curve("val loss", loss).Smooth(0.6)))
+	writeSample(t, "curves2.png", Curves(Curve("train loss", loss).Smooth(0.9).LogY(), Curve("kNN accuracy", acc).At(steps).In("accuracy")))
+
+	x, xl := fashionTest(t, 2000)
+	flat := nn.FromSlice(x.Data, 2000, 784)
+	writeSample(t, "images.png", LabeledImages(nn.FromSlice(x.Data[:32*784], 32, 1, 28, 28), xl[:32], 8, fashionNames...))
+	v1, v2 := fakeViews(x, 8, 1), fakeViews(x, 8, 2)
+	writeSample(t, "augment.png", Augmentations(nn.FromSlice(x.Data[:8*784], 8, 1, 28, 28), v1, v2))
+	writeSample(t, "retrieval.png", Retrieval(x, flat, xl, nil, 8, fashionNames...))
+	writeSample(t, "simmatrix.png", SimilarityMatrix(nn.FromSlice(x.Data[:400*784], 400, 784), xl[:400], fashionNames...))
+	m := nn.New(12, 20)
+	for i := range m.Data {
+		m.Data[i] = float32(math.Sin(float64(i) / 7))
+	}
+	writeSample(t, "heatmap.png", Heatmap(m))
+	writeSample(t, "tsne.png", TSNE(flat, xl, fashionNames...))
+}
+
+// fakeViews makes n crude "augmented views" (a shifted, flipped,
+// brightened copy) for the preview sample.
+func fakeViews(x *nn.Tensor, n int, seed uint64) *nn.Tensor {
+	r := rand.New(rand.NewPCG(seed, 1))
+	out := nn.New(n, 1, 28, 28)
+	for i := 0; i < n; i++ {
+		dx, dy := r.IntN(7)-3, r.IntN(7)-3
+		flip := r.IntN(2) == 1
+		gain := float32(0.6 + 0.8*r.Float64())
+		for y := 0; y < 28; y++ {
+			for xx := 0; xx < 28; xx++ {
+				sx, sy := xx+dx, y+dy
+				if flip {
+					sx = 27 - sx
+				}
+				if sx < 0 || sx > 27 || sy < 0 || sy > 27 {
+					continue
+				}
+				v := x.Data[i*784+sy*28+sx] * gain
+				out.Data[i*784+y*28+xx] = min(v, 1)
+			}
+		}
+	}
+	return out
 }

@@ -100,7 +100,7 @@ func scatter(who, kind string, x, y []float64, labels []int, names []string) *Fi
 	p.Add(layer)
 	padRange(&p.X, 0.02)
 	padRange(&p.Y, 0.02)
-	pp := &plotPanel{p: p, place: legendRight, legend: newLegend()}
+	pp := &plotPanel{p: p, place: legendRight, legend: newLegend(), points: layer}
 	for k, l := range classes {
 		if k == maxLegendClasses {
 			pp.add(fmt.Sprintf("... %d more", len(classes)-k), noThumb{})

@@ -73,3 +73,65 @@ func onMajor(v, step float64) bool {
 	q := v / step
 	return math.Abs(q-math.Round(q)) < 1e-6
 }
+
+// logTicks is a plot.Ticker for log axes that labels enough values to
+// read a loss curve: 1-2-3-5 multiples of powers of ten when the range
+// spans less than about two decades, 1-2-5 up to four, powers of ten
+// beyond. gonum/plot's LogTicks labels powers of ten only, which leaves a
+// typical loss axis (0.8 to 6) with a single label.
+type logTicks struct{}
+
+func (logTicks) Ticks(min, max float64) []plot.Tick {
+	if !(min > 0) || !(max > min) {
+		return plot.LogTicks{Prec: -1}.Ticks(min, max)
+	}
+	decades := math.Log10(max / min)
+	var labelled []float64
+	switch {
+	case decades < 1.3:
+		labelled = []float64{1, 2, 3, 5}
+	case decades < 4:
+		labelled = []float64{1, 2, 5}
+	default:
+		labelled = []float64{1}
+	}
+	isLabelled := func(m int) bool {
+		for _, l := range labelled {
+			if float64(m) == l {
+				return true
+			}
+		}
+		return false
+	}
+	var ticks []plot.Tick
+	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
+		p := math.Pow(10, e)
+		for m := 1; m <= 9; m++ {
+			v := float64(m) * p
+			if v < min*(1-1e-9) || v > max*(1+1e-9) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if isLabelled(m) {
+				t.Label = strconv.FormatFloat(v, 'g', -1, 64)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	if countLabels(ticks) < 2 {
+		// A narrow range (less than a factor 2): fall back to linear
+		// steps, which still read correctly on a log axis.
+		return niceTicks{n: 4}.Ticks(min, max)
+	}
+	return ticks
+}
+
+func countLabels(ts []plot.Tick) int {
+	n := 0
+	for _, t := range ts {
+		if t.Label != "" {
+			n++
+		}
+	}
+	return n
+}
