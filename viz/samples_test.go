@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/gocontrast/contrast/recipes/nn"
@@ -128,3 +129,5 @@ func fakeViews(x *nn.Tensor, n int, seed uint64) *nn.Tensor {
 	}
 	return out
 }
+
+func ftoa3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }

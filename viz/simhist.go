@@ -164,7 +164,9 @@ func embeddingPairs(z *nn.Tensor, labels []int, opt HistOptions) (pos, neg []flo
 	if n < 2 {
 		return nil, nil, fmt.Errorf("%d embeddings; need at least two per class and two classes", n)
 	}
-	return pairSimilarities(rows, n, d, labels, opt.MaxPairs, opt.Seed)
+	return pairSimilarities(n, labels, opt.MaxPairs, opt.Seed, func(i, j int) float64 {
+		return dot32(rows[i*d:(i+1)*d], rows[j*d:(j+1)*d])
+	})
 }
 
 // histPanel builds the overlaid histograms of a (drawn first, blue) and b

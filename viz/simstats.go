@@ -110,14 +110,23 @@ func aucExact(pos, neg []float64) float64 {
 }
 
 // binOf returns the bin of v among bins equal bins over [lo, hi]; values
-// outside go to the end bins and hi itself to the last, as numpy does.
+// outside go to the end bins and hi itself to the last, as numpy.histogram
+// does. Bin k is [lo + k*w, lo + (k+1)*w) with w = (hi-lo)/bins, the
+// edges computed as numpy.linspace does, so values on an edge land where
+// numpy puts them.
 func binOf(v, lo, hi float64, bins int) int {
-	k := int((v - lo) / (hi - lo) * float64(bins))
+	w := (hi - lo) / float64(bins)
+	k := int((v - lo) / w)
 	if k < 0 {
-		k = 0
+		return 0
 	}
 	if k >= bins {
-		k = bins - 1
+		return bins - 1
+	}
+	if v < float64(k)*w+lo && k > 0 {
+		k--
+	} else if k < bins-1 && v >= float64(k+1)*w+lo {
+		k++
 	}
 	return k
 }
@@ -186,12 +195,13 @@ func dot32(a, b []float32) float64 {
 	return float64(s0 + s1 + s2 + s3)
 }
 
-// pairSimilarities returns cosine similarities of positive pairs (same
-// label, i < j) and negative pairs (different labels) of the unit rows.
-// Each kind is enumerated completely when it has at most maxPairs pairs,
-// otherwise maxPairs pairs are drawn uniformly with replacement using
-// seed. It returns an error when a kind has no pairs at all.
-func pairSimilarities(rows []float32, n, d int, labels []int, maxPairs int, seed uint64) (pos, neg []float64, err error) {
+// pairSimilarities returns sim(i, j) for positive pairs (same label,
+// i != j, each unordered pair once) and negative pairs (different labels)
+// of n samples. Each kind is enumerated completely when it has at most
+// maxPairs pairs, otherwise maxPairs pairs are drawn uniformly with
+// replacement using seed. It returns an error when a kind has no pairs at
+// all.
+func pairSimilarities(n int, labels []int, maxPairs int, seed uint64, sim func(i, j int) float64) (pos, neg []float64, err error) {
 	if len(labels) != n {
 		return nil, nil, fmt.Errorf("%d labels for %d embeddings; pass one label per row", len(labels), n)
 	}
@@ -221,7 +231,6 @@ func pairSimilarities(rows []float32, n, d int, labels []int, maxPairs int, seed
 	if nNeg == 0 {
 		return nil, nil, fmt.Errorf("no negative pairs: all %d samples have label %d; pass samples of at least two classes", n, labels[0])
 	}
-	row := func(i int) []float32 { return rows[i*d : (i+1)*d] }
 	r := rand.New(rand.NewPCG(seed, 0x51a1))
 
 	// Positive pairs.
@@ -231,7 +240,7 @@ func pairSimilarities(rows []float32, n, d int, labels []int, maxPairs int, seed
 			m := byClass[l]
 			for a := 0; a < len(m); a++ {
 				for b := a + 1; b < len(m); b++ {
-					pos = append(pos, dot32(row(m[a]), row(m[b])))
+					pos = append(pos, sim(m[a], m[b]))
 				}
 			}
 		}
@@ -251,7 +260,7 @@ func pairSimilarities(rows []float32, n, d int, labels []int, maxPairs int, seed
 			if b >= a {
 				b++
 			}
-			pos[t] = dot32(row(m[a]), row(m[b]))
+			pos[t] = sim(m[a], m[b])
 		}
 	}
 
@@ -261,7 +270,7 @@ func pairSimilarities(rows []float32, n, d int, labels []int, maxPairs int, seed
 		for i := 0; i < n; i++ {
 			for j := i + 1; j < n; j++ {
 				if labels[i] != labels[j] {
-					neg = append(neg, dot32(row(i), row(j)))
+					neg = append(neg, sim(i, j))
 				}
 			}
 		}
@@ -282,7 +291,7 @@ func pairSimilarities(rows []float32, n, d int, labels []int, maxPairs int, seed
 			if u >= start[k] {
 				u += len(m)
 			}
-			neg[t] = dot32(row(i), row(sorted[u]))
+			neg[t] = sim(i, sorted[u])
 		}
 	}
 	return pos, neg, nil
