@@ -203,7 +203,7 @@ func (g *imageGrid) draw(c draw.Canvas) {
 	cols, rows := vg.Length(g.cols), vg.Length(g.rows)
 	cellW := (availW - (cols-1)*gap) / cols
 	aspect := vg.Length(g.aspect)
-	if hh := (availH-(rows-1)*gap-rows*capH)/rows/aspect; hh < cellW {
+	if hh := (availH - (rows-1)*gap - rows*capH) / rows / aspect; hh < cellW {
 		cellW = hh
 	}
 	if cellW <= 0 {

@@ -14,13 +14,13 @@ const (
 )
 
 type statCase struct {
-	Name             string
-	Pos, Neg         []float64
-	Lo, Hi           float64
-	Bins             int
-	AUC, Overlap     float64
-	PM               float64 `json:"pos_mean"`
-	NM               float64 `json:"neg_mean"`
+	Name         string
+	Pos, Neg     []float64
+	Lo, Hi       float64
+	Bins         int
+	AUC, Overlap float64
+	PM           float64 `json:"pos_mean"`
+	NM           float64 `json:"neg_mean"`
 }
 
 // TestPairStatsSklearn checks AUC against scikit-learn's roc_auc_score
