@@ -22,7 +22,7 @@ var regen = flag.Bool("regen", false, "regenerate the golden images in testdata/
 // differ by more.
 const (
 	pixelTol = 48
-	badShare = 0.004
+	badShare = 0.002
 )
 
 // checkGolden renders f as PNG and compares it with

@@ -217,7 +217,7 @@ func shapeTest(shape markerShape, r float64) func(x, y float64) bool {
 		s := r * 0.886
 		return func(x, y float64) bool { return math.Abs(x) <= s && math.Abs(y) <= s }
 	case markerTriangle:
-		s := r * 1.35
+		s := r * 1.555 // an equilateral triangle of circumradius s has area 1.299 s²
 		// vertices (0, s), (±s·cos30, -s/2)
 		return func(x, y float64) bool {
 			if y < -s/2 {

@@ -188,7 +188,7 @@ func drawMarker(c *draw.Canvas, shape markerShape, clr color.Color, r vg.Length,
 		s := r * 0.886 // same area as the circle
 		pts = []vg.Point{{X: pt.X - s, Y: pt.Y - s}, {X: pt.X - s, Y: pt.Y + s}, {X: pt.X + s, Y: pt.Y + s}, {X: pt.X + s, Y: pt.Y - s}}
 	case markerTriangle:
-		s := r * 1.35
+		s := r * 1.555 // an equilateral triangle of circumradius s has area 1.299 s²
 		pts = []vg.Point{{X: pt.X, Y: pt.Y + s}, {X: pt.X + s*0.866, Y: pt.Y - s*0.5}, {X: pt.X - s*0.866, Y: pt.Y - s*0.5}}
 	case markerDiamond:
 		s := r * 1.25
