@@ -15,7 +15,7 @@
 // extension, atomically. SVG and PDF embed their fonts (Liberation Sans,
 // shipped with gonum/plot), so they look the same on every machine.
 //
-//	viz.TSNE(z, test.Labels, classNames...)
+//	viz.TSNE(z, test.Labels, data.FashionMNISTClasses...)
 //	viz.SimilarityHist(z, test.Labels)
 //	viz.Curves(viz.Curve("loss", run.Loss).Smooth(0.9)).LogY()
 //	viz.Retrieval(test.Images, z, test.Labels, nil, 8).Save("retrieval.pdf")

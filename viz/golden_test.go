@@ -49,7 +49,7 @@ func checkGolden(t *testing.T, name string, f *Figure) {
 	}
 	ok, msg := similarPNG(got, want)
 	if !ok {
-		out := filepath.Join(t.TempDir(), name+"_got.png")
+		out := filepath.Join(os.TempDir(), "viz_"+name+"_got.png") // kept for looking at
 		os.WriteFile(out, got, 0o644)
 		t.Errorf("%s differs from %s: %s; got image written to %s", name, path, msg, out)
 	}

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/gocontrast/contrast/display"
 	"github.com/gocontrast/contrast/recipes/nn"
 )
 
@@ -413,8 +414,8 @@ func Augmentations(originals *nn.Tensor, views ...*nn.Tensor) *Figure {
 // image and its k most cosine-similar other samples, ranked, each
 // captioned with its similarity and framed green when its label matches
 // the query's, red when not. queries nil picks the first sample of each
-// class (at most 16 rows). The description gives precision@k over the
-// rows shown.
+// class. At most 16 rows are drawn; the description gives precision@k
+// over all the queries.
 func Retrieval(images, z *nn.Tensor, labels []int, queries []int, k int, classNames ...string) *Figure {
 	const who = "viz.Retrieval"
 	s, err := newImageSet(images)
@@ -467,30 +468,39 @@ func Retrieval(images, z *nn.Tensor, labels []int, queries []int, k int, classNa
 	}
 	hits := 0
 	sims := make([]float64, n)
-	for r, q := range shown {
+	for r, q := range queries {
+		if r%64 == 0 && display.Interrupted() {
+			return errFigure("%s: interrupted", who)
+		}
 		qrow := rows[q*d : (q+1)*d]
 		for i := 0; i < n; i++ {
 			sims[i] = dot32(qrow, rows[i*d:(i+1)*d])
 		}
 		nb := topK(sims, k, q)
 		rowHits := 0
-		for j, i := range nb {
-			ok := labels[i] == labels[q]
-			border := wrongColor
-			if ok {
-				border = correctColor
+		for _, i := range nb {
+			if labels[i] == labels[q] {
 				rowHits++
+			}
+		}
+		hits += rowHits
+		if r >= len(shown) {
+			continue
+		}
+		for j, i := range nb {
+			border := wrongColor
+			if labels[i] == labels[q] {
+				border = correctColor
 			}
 			g.cells[r*cols+1+j] = gridCell{img: s.image(i), border: border, caption: fmt.Sprintf("%.2f", sims[i]), capColor: border}
 		}
-		hits += rowHits
 		g.cells[r*cols] = gridCell{img: s.image(q), border: queryColor,
 			caption: fmt.Sprintf("%s %d/%d", className(labels[q], classNames), rowHits, k)}
 	}
-	prec := float64(hits) / float64(len(shown)*k)
-	desc := fmt.Sprintf("retrieval, %d queries, top-%d, precision@%d %.3f", len(shown), k, k, prec)
+	prec := float64(hits) / float64(len(queries)*k)
+	desc := fmt.Sprintf("retrieval, %d queries, top-%d, precision@%d %.3f", len(queries), k, k, prec)
 	if len(shown) < len(queries) {
-		desc += fmt.Sprintf(" (first %d of %d queries)", len(shown), len(queries))
+		desc += fmt.Sprintf(" (first %d shown)", len(shown))
 	}
 	return gridFigure(desc+s.note(), g)
 }

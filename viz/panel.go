@@ -27,6 +27,7 @@ type plotPanel struct {
 	// samples are data points (in data coordinates) the legend should
 	// avoid when place is legendBest.
 	samples []xy
+	items   []legendItem
 	// headroom lets the panel raise the top of a linear y axis when no
 	// corner is free, so the legend sits above the data.
 	headroom bool
@@ -58,18 +59,32 @@ func (pp *plotPanel) draw(c draw.Canvas) {
 	}
 	switch pp.place {
 	case legendRight:
-		lw, lh := pp.legendSize(c)
 		gap := vg.Points(8)
+		colGap := vg.Points(10)
+		// Columns no taller than the axes (estimated from the canvas
+		// before the plot is laid out).
+		cols := pp.columns(c, (c.Max.Y-c.Min.Y)*0.85)
+		var lw vg.Length
+		widths := make([]vg.Length, len(cols))
+		for i := range cols {
+			widths[i] = cols[i].Rectangle(c).Size().X
+			lw += widths[i]
+		}
+		lw += colGap * vg.Length(len(cols)-1)
 		pc := draw.Crop(c, 0, -(lw + gap), 0, 0)
 		pp.p.Draw(pc)
 		da := pp.p.DataCanvas(pc)
-		lc := draw.Canvas{Canvas: c, Rectangle: vg.Rectangle{
-			Min: vg.Point{X: pc.Max.X + gap, Y: da.Max.Y - lh},
-			Max: vg.Point{X: c.Max.X, Y: da.Max.Y},
-		}}
-		l := pp.legend
-		l.Top, l.Left = true, true
-		l.Draw(lc)
+		x := pc.Max.X + gap
+		for i := range cols {
+			lh := cols[i].Rectangle(c).Size().Y
+			lc := draw.Canvas{Canvas: c, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: x, Y: da.Max.Y - lh},
+				Max: vg.Point{X: x + widths[i], Y: da.Max.Y},
+			}}
+			cols[i].Top, cols[i].Left = true, true
+			cols[i].Draw(lc)
+			x += widths[i] + colGap
+		}
 	case legendBest:
 		q, r := pp.layoutBest(c, math.NaN())
 		pp.drawBest(c, &q, r)
@@ -210,5 +225,42 @@ func rectPts(r vg.Rectangle) []vg.Point {
 // add adds a legend entry.
 func (pp *plotPanel) add(name string, thumbs ...plot.Thumbnailer) {
 	pp.legend.Add(name, thumbs...)
+	pp.items = append(pp.items, legendItem{name, thumbs})
 	pp.entries++
+}
+
+type legendItem struct {
+	name   string
+	thumbs []plot.Thumbnailer
+}
+
+// columns splits the legend into as few columns as keep each no taller
+// than h.
+func (pp *plotPanel) columns(c draw.Canvas, h vg.Length) []plot.Legend {
+	_, total := pp.legendSize(c)
+	k := 1
+	if h > 0 && total > h {
+		k = int(math.Ceil(float64(total / h)))
+	}
+	k = max(1, min(k, len(pp.items)))
+	per := (len(pp.items) + k - 1) / k
+	var cols []plot.Legend
+	for i := 0; i < len(pp.items); i += per {
+		l := newLegendLike(pp.legend)
+		for _, it := range pp.items[i:min(i+per, len(pp.items))] {
+			l.Add(it.name, it.thumbs...)
+		}
+		cols = append(cols, l)
+	}
+	return cols
+}
+
+// newLegendLike returns an empty legend with l's style.
+func newLegendLike(l plot.Legend) plot.Legend {
+	out := plot.NewLegend()
+	out.TextStyle = l.TextStyle
+	out.Padding = l.Padding
+	out.ThumbnailWidth = l.ThumbnailWidth
+	out.YPosition = l.YPosition
+	return out
 }

@@ -89,8 +89,8 @@ func TestSamples(t *testing.T) {
 	writeSample(t, "curves.png", Curves(Curve("train loss", loss).Smooth(0.9), Curve("val loss", loss).Smooth(0.6)))
 	writeSample(t, "curves2.png", Curves(Curve("train loss", loss).Smooth(0.9).LogY(), Curve("kNN accuracy", acc).At(steps).In("accuracy")))
 
-	x, xl := fashionTest(t, 2000)
-	flat := nn.FromSlice(x.Data, 2000, 784)
+	x, xl := fashionTest(t, 1000)
+	flat := nn.FromSlice(x.Data, 1000, 784)
 	writeSample(t, "images.png", LabeledImages(nn.FromSlice(x.Data[:32*784], 32, 1, 28, 28), xl[:32], 8, fashionNames...))
 	v1, v2 := fakeViews(x, 8, 1), fakeViews(x, 8, 2)
 	writeSample(t, "augment.png", Augmentations(nn.FromSlice(x.Data[:8*784], 8, 1, 28, 28), v1, v2))
@@ -131,3 +131,12 @@ func fakeViews(x *nn.Tensor, n int, seed uint64) *nn.Tensor {
 }
 
 func ftoa3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
+
+func TestSamplesLegendColumns(t *testing.T) {
+	if *samplesDir == "" {
+		t.Skip("pass -samples DIR to write sample figures")
+	}
+	many, ml := blobs(4000, 45, 2, 0.05, 3)
+	writeSample(t, "scatter45.png", Scatter(many, ml))
+	writeSample(t, "scatter45-small.png", Scatter(many, ml).Size(6, 4))
+}
