@@ -382,8 +382,9 @@ func (f *Figure) draw(c vg.CanvasSizer) (err error) {
 	pad := vg.Points(4)
 	dc = draw.Crop(dc, pad, -pad, pad, -pad)
 	if f.Title != "" {
-		sty := textStyle(titleSize+1, color.Black)
-		sty.Font = fontFrom(boldFont, titleSize+1)
+		// Regular weight: gonum/plot's PDF canvas cannot embed the bold
+		// face ("undefined font: liberationsans-bold B").
+		sty := textStyle(titleSize+2, color.Black)
 		sty.XAlign = draw.XCenter
 		sty.YAlign = draw.YTop
 		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y}, f.Title)

@@ -308,3 +308,53 @@ func (logScaleForTest) Normalize(min, max, x float64) float64 {
 }
 
 func tsneConfig(dims int) tsne.Config { return tsne.Config{Dims: dims} }
+
+// TestVectorOutputOfLargeClouds checks that SVG keeps small clouds as
+// vector markers and embeds large ones as one image, and that PDF renders
+// both.
+func TestVectorOutputOfLargeClouds(t *testing.T) {
+	small, sl := blobs(500, 3, 2, 0.2, 1)
+	svg, err := Scatter(small, sl).SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(svg, "<image") || strings.Count(svg, "<path") < 500 {
+		t.Errorf("500-point SVG: %d paths, image embedded %v; want vector markers", strings.Count(svg, "<path"), strings.Contains(svg, "<image"))
+	}
+	big, bl := blobs(30000, 3, 2, 0.2, 1)
+	f := Scatter(big, bl)
+	svg, err = f.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(svg, "<image") != 1 || strings.Count(svg, "<path") > 1000 {
+		t.Errorf("30,000-point SVG: %d images, %d paths; want the cloud as one image", strings.Count(svg, "<image"), strings.Count(svg, "<path"))
+	}
+	if len(svg) > 4<<20 {
+		t.Errorf("30,000-point SVG is %d bytes", len(svg))
+	}
+	pdf, err := f.pdf()
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Errorf("PDF: %d bytes, err %v", len(pdf), err)
+	}
+}
+
+func TestTitleInEveryFormat(t *testing.T) {
+	f := smallScatter().WithTitle("Run 7")
+	if !strings.HasPrefix(f.String(), "<Figure: Run 7: scatter") {
+		t.Errorf("String %q", f.String())
+	}
+	if _, err := f.PNG(); err != nil {
+		t.Error(err)
+	}
+	svg, err := f.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(svg, "Run 7") {
+		t.Error("SVG lacks the title")
+	}
+	if _, err := f.pdf(); err != nil {
+		t.Error(err)
+	}
+}

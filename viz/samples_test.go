@@ -140,3 +140,28 @@ func TestSamplesLegendColumns(t *testing.T) {
 	writeSample(t, "scatter45.png", Scatter(many, ml))
 	writeSample(t, "scatter45-small.png", Scatter(many, ml).Size(6, 4))
 }
+
+func TestSamplesVector(t *testing.T) {
+	if *samplesDir == "" {
+		t.Skip("pass -samples DIR to write sample figures")
+	}
+	big, bl := blobs(30000, 10, 2, 0.15, 2)
+	writeSample(t, "scatter30k.svg", Scatter(big, bl))
+	writeSample(t, "scatter30k.pdf", Scatter(big, bl))
+	m := nn.New(12, 20)
+	for i := range m.Data {
+		m.Data[i] = float32(math.Sin(float64(i) / 7))
+	}
+	writeSample(t, "heatmap.svg", Heatmap(m))
+	x, xl := fashionTest(t, 60)
+	writeSample(t, "images.svg", LabeledImages(x, xl, 10))
+}
+
+func TestSamplesTitle(t *testing.T) {
+	if *samplesDir == "" {
+		t.Skip("pass -samples DIR to write sample figures")
+	}
+	z, zl := blobs(2000, 10, 32, 0.9, 4)
+	z0, _ := blobs(2000, 10, 32, 6, 5)
+	writeSample(t, "beforeafter-title.png", SimilarityHistBeforeAfter(z0, z, zl).WithTitle("SimCLR, 5 epochs").WithDPI(150))
+}

@@ -79,11 +79,6 @@ func withAlpha(c color.NRGBA, a float64) color.NRGBA {
 // on every machine and the SVG can embed it).
 var (
 	sansFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
-	boldFont = func() font.Font {
-		f := sansFont
-		f.Weight = 700
-		return f
-	}()
 )
 
 const (
