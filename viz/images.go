@@ -136,7 +136,6 @@ type imageGrid struct {
 	rows, cols int
 	cells      []gridCell // row-major
 	colTitles  []string
-	rowTitles  []string
 	aspect     float64 // image height / width
 }
 
@@ -171,9 +170,6 @@ func (g *imageGrid) size() (w, h float64) {
 	if g.colTitles != nil {
 		h += (legendSize + 6) / 72.0
 	}
-	if g.rowTitles != nil {
-		w += 1.0
-	}
 	return w, h
 }
 
@@ -182,24 +178,16 @@ func (g *imageGrid) draw(c draw.Canvas) {
 	capSty.XAlign, capSty.YAlign = draw.XCenter, draw.YTop
 	headSty := textStyle(legendSize, color.Black)
 	headSty.XAlign, headSty.YAlign = draw.XCenter, draw.YBottom
-	rowSty := textStyle(legendSize, color.Black)
-	rowSty.XAlign, rowSty.YAlign = draw.XRight, draw.YCenter
 
 	gap := vg.Points(gridGap)
-	var headH, capH, rowW vg.Length
+	var headH, capH vg.Length
 	if g.colTitles != nil {
 		headH = headSty.Rectangle("Mg").Size().Y + vg.Points(4)
 	}
 	if g.hasCaptions() {
 		capH = capSty.Rectangle("Mg").Size().Y + vg.Points(2)
 	}
-	if g.rowTitles != nil {
-		for _, t := range g.rowTitles {
-			rowW = max(rowW, rowSty.Width(t))
-		}
-		rowW += vg.Points(6)
-	}
-	availW := c.Max.X - c.Min.X - rowW
+	availW := c.Max.X - c.Min.X
 	availH := c.Max.Y - c.Min.Y - headH
 	cols, rows := vg.Length(g.cols), vg.Length(g.rows)
 	cellW := (availW - (cols-1)*gap) / cols
@@ -212,7 +200,7 @@ func (g *imageGrid) draw(c draw.Canvas) {
 	}
 	cellH := cellW * aspect
 	gridW := cols*cellW + (cols-1)*gap
-	x0 := c.Min.X + rowW + (availW-gridW)/2
+	x0 := c.Min.X + (availW-gridW)/2
 	top := c.Max.Y - headH
 
 	dpi, raster := canvasDPI(c.Canvas)
@@ -227,9 +215,6 @@ func (g *imageGrid) draw(c draw.Canvas) {
 	}
 	for r := 0; r < g.rows; r++ {
 		y1 := top - vg.Length(r)*(cellH+capH+gap)
-		if r < len(g.rowTitles) {
-			c.FillText(rowSty, vg.Point{X: x0 - vg.Points(6), Y: y1 - cellH/2}, g.rowTitles[r])
-		}
 		for k := 0; k < g.cols; k++ {
 			cell := g.cells[r*g.cols+k]
 			if cell.img == nil {

@@ -192,7 +192,4 @@ func drawMarker(c *draw.Canvas, shape markerShape, clr color.Color, r vg.Length,
 	c.FillPolygon(clr, pts)
 }
 
-// fontFrom is font.From under a name that does not clash with locals.
-func fontFrom(f font.Font, size vg.Length) font.Font { return font.From(f, size) }
-
 func itoa(n int) string { return strconv.Itoa(n) }
