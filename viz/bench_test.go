@@ -65,3 +65,88 @@ func gonumScatterPNG(tb testing.TB, xy []float32, labels []int) []byte {
 	}
 	return data
 }
+
+var sinkFigure *Figure
+
+// BenchmarkSimilarityHist builds and renders the positive/negative
+// histogram (pair sampling, AUC, overlap, PNG) for N embeddings of 128
+// dimensions.
+func BenchmarkSimilarityHist(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		z, labels := blobs(n, 10, 128, 1, 3)
+		b.Run(itoa(n), func(b *testing.B) {
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				f := SimilarityHist(z, labels)
+				data, err := f.PNG()
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkBytes = data
+			}
+		})
+	}
+}
+
+var sinkStats Stats
+
+// BenchmarkPairStats is the exact AUC and overlap of two samples of the
+// size SimilarityHist uses.
+func BenchmarkPairStats(b *testing.B) {
+	for _, n := range []int{10000, DefaultMaxPairs} {
+		z, _ := blobs(2*n, 1, 1, 1, 4)
+		pos, neg := make([]float64, n), make([]float64, n)
+		for i := 0; i < n; i++ {
+			pos[i], neg[i] = float64(z.Data[i])+0.5, float64(z.Data[n+i])
+		}
+		b.Run(itoa(n), func(b *testing.B) {
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				s, err := PairStats(pos, neg, -5, 5, 100)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkStats = s
+			}
+		})
+	}
+}
+
+// BenchmarkCurves renders a long smoothed training curve (one point per
+// step) to PNG.
+func BenchmarkCurves(b *testing.B) {
+	for _, n := range []int{1000, 100000} {
+		y := make([]float64, n)
+		for i := range y {
+			y[i] = 1 + 1/float64(i+1) + 0.1*float64(i%7)
+		}
+		b.Run(itoa(n), func(b *testing.B) {
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				data, err := Curves(Curve("loss", y).Smooth(0.9)).PNG()
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkBytes = data
+			}
+		})
+	}
+}
+
+// BenchmarkSimilarityMatrix computes and renders the sorted cosine
+// similarity matrix of N 128-d embeddings (capped at MaxMatrixSamples).
+func BenchmarkSimilarityMatrix(b *testing.B) {
+	for _, n := range []int{500, 10000} {
+		z, labels := blobs(n, 10, 128, 1, 5)
+		b.Run(itoa(n), func(b *testing.B) {
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				data, err := SimilarityMatrix(z, labels).PNG()
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkBytes = data
+			}
+		})
+	}
+}

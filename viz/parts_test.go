@@ -345,3 +345,48 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// TestDecimateKeepsPicture renders a long noisy curve with and without
+// decimation and compares the pictures.
+func TestDecimateKeepsPicture(t *testing.T) {
+	y := make([]float64, 3000)
+	for i := range y {
+		y[i] = 2 + math.Sin(float64(i)/300) + 0.3*math.Sin(float64(i)*1.7)*math.Cos(float64(i)*0.31)
+	}
+	render := func() []byte {
+		b, err := Curves(Curve("loss", y)).Size(5, 3).PNG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	thin := render()
+	old := decimateMin
+	decimateMin = math.MaxInt
+	full := render()
+	decimateMin = old
+	if ok, msg := similarPNG(thin, full); !ok {
+		t.Errorf("decimated curve differs from the full one: %s", msg)
+	}
+	// The kept points are a subsequence with each column's extremes.
+	pts := make([]vg.Point, 5000)
+	for i := range pts {
+		pts[i] = vg.Point{X: vg.Length(i) * 0.01, Y: vg.Length(math.Sin(float64(i)))}
+	}
+	out := decimate(pts, 1)
+	if len(out) > 4*51 {
+		t.Errorf("%d points kept for 51 columns", len(out))
+	}
+	j := 0
+	for _, p := range out {
+		for j < len(pts) && pts[j] != p {
+			j++
+		}
+		if j == len(pts) {
+			t.Fatal("decimate output is not a subsequence of its input")
+		}
+	}
+	if out[0] != pts[0] || out[len(out)-1] != pts[len(pts)-1] {
+		t.Error("decimate dropped an end point")
+	}
+}
