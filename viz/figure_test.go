@@ -358,3 +358,37 @@ func TestTitleInEveryFormat(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestDegenerateInputsRender checks that tiny and constant inputs, which
+// are valid, draw without error in every format.
+func TestDegenerateInputsRender(t *testing.T) {
+	one := nn.FromSlice([]float32{0.5, 0.5}, 1, 2)
+	zero := nn.New(4, 3) // zero embeddings: similarity 0 everywhere
+	for _, c := range []struct {
+		name string
+		f    *Figure
+	}{
+		{"one point", Scatter(one, []int{3})},
+		{"same x", ScatterXY([]float64{1, 1, 1}, []float64{1, 2, 3}, nil)},
+		{"outlier label", ScatterXY([]float64{1, 2}, []float64{1, 2}, []int{-1, 0})},
+		{"constant pairs", PairHist([]float64{0.5, 0.5}, []float64{0.5})},
+		{"zero embeddings", SimilarityHist(zero, []int{0, 0, 1, 1})},
+		{"one value", Curves(Curve("loss", []float64{2}))},
+		{"constant curve log", Curves(Curve("loss", []float64{2, 2, 2})).LogY()},
+		{"1x1 heatmap", Heatmap(nn.FromSlice([]float32{3}, 1, 1))},
+		{"one image", Images(nn.New(1, 1, 2, 2), 5)},
+		{"tall image", Images(nn.New(3, 3, 40, 4), 0)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.f.Err() != nil {
+				t.Fatal(c.f.Err())
+			}
+			if _, err := c.f.PNG(); err != nil {
+				t.Errorf("PNG: %v", err)
+			}
+			if _, err := c.f.SVG(); err != nil {
+				t.Errorf("SVG: %v", err)
+			}
+		})
+	}
+}
