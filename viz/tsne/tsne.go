@@ -465,9 +465,38 @@ func sign(v float64) int {
 	return 0
 }
 
-// newRepulsion picks the repulsive-force method.
+// newRepulsion makes the repulsive-force method: the one named, or for
+// "auto" the one chooseMethod picks.
 func (c resolved) newRepulsion(n int) repulsion {
+	m := c.Method
+	if m == "auto" {
+		m = chooseMethod(n, c.Dims)
+	}
+	switch m {
+	case "fft":
+		return newFFTRepulsion(n, c.Dims, c.Threads)
+	case "barnes-hut":
+		return newBHRepulsion(n, c.Dims, c.Threads, c.Theta)
+	}
 	return newExactRepulsion(n, c.Dims, c.Threads)
+}
+
+// exactMax is the largest N for which Method "auto" sums the repulsion
+// exactly.
+const exactMax = 1000
+
+// chooseMethod is Method "auto": exact up to exactMax points, then FFT
+// interpolation in 1-D and 2-D, Barnes-Hut in 3-D, exact above.
+func chooseMethod(n, dims int) string {
+	switch {
+	case n <= exactMax:
+		return "exact"
+	case dims <= 2:
+		return "fft"
+	case dims == 3:
+		return "barnes-hut"
+	}
+	return "exact"
 }
 
 // exactKNNMax is the largest N for which Neighbors "auto" searches by
