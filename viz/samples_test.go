@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/gocontrast/contrast/recipes/data"
 	"github.com/gocontrast/contrast/recipes/nn"
 )
 
@@ -164,4 +165,17 @@ func TestSamplesTitle(t *testing.T) {
 	z, zl := blobs(2000, 10, 32, 0.9, 4)
 	z0, _ := blobs(2000, 10, 32, 6, 5)
 	writeSample(t, "beforeafter-title.png", SimilarityHistBeforeAfter(z0, z, zl).WithTitle("SimCLR, 5 epochs").WithDPI(150))
+}
+
+func TestSamplesBigTSNE(t *testing.T) {
+	if *samplesDir == "" {
+		t.Skip("pass -samples DIR to write sample figures")
+	}
+	train, _ := data.EmbeddedFashionMNIST()
+	x := train.Images()
+	z := nn.FromSlice(x.Data, train.Len(), 784)
+	f := TSNEWith(z, train.Labels, TSNEOptions{Quiet: true, ClassNames: data.FashionMNISTClasses})
+	t.Log(f)
+	writeSample(t, "tsne6k.png", f)
+	writeSample(t, "simhist-pixels.png", SimilarityHist(z, train.Labels))
 }
