@@ -1,0 +1,83 @@
+package session
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// interpCtl stops a running program the way yaegi's ExecuteWithContext
+// does (advance the run id, which every frame checks between steps, and
+// close the channel that blocked channel operations select on), without
+// that function's flaw: on cancel it returns while its goroutine still
+// writes the results, a data race, and leaves no way to wait for the
+// program to actually stop. The session runs interp.Execute on a goroutine
+// of its own instead and stops it with these fields of yaegi v0.16.1's
+// Interpreter, found by name and type; newCtl fails if they change.
+type interpCtl struct {
+	id         *uint64
+	mu         *sync.RWMutex
+	done       *chan struct{}
+	cancelChan *bool
+	closed     bool // *done is closed; guarded by mu
+}
+
+func newCtl(in *interp.Interpreter) (*interpCtl, error) {
+	v := reflect.ValueOf(in).Elem()
+	field := func(name string, want reflect.Type) (unsafe.Pointer, error) {
+		f := v.FieldByName(name)
+		if !f.IsValid() || f.Type() != want {
+			return nil, fmt.Errorf("session: yaegi's Interpreter has no field %s of type %v: the session supports yaegi v0.16.1", name, want)
+		}
+		return unsafe.Pointer(f.UnsafeAddr()), nil
+	}
+	var c interpCtl
+	p, err := field("id", reflect.TypeOf(uint64(0)))
+	if err != nil {
+		return nil, err
+	}
+	c.id = (*uint64)(p)
+	if p, err = field("mutex", reflect.TypeOf(sync.RWMutex{})); err != nil {
+		return nil, err
+	}
+	c.mu = (*sync.RWMutex)(p)
+	if p, err = field("done", reflect.TypeOf(make(chan struct{}))); err != nil {
+		return nil, err
+	}
+	c.done = (*chan struct{})(p)
+	if p, err = field("cancelChan", reflect.TypeOf(false)); err != nil {
+		return nil, err
+	}
+	c.cancelChan = (*bool)(p)
+	c.mu.Lock()
+	*c.done = make(chan struct{})
+	*c.cancelChan = true // channel operations in cells can be interrupted
+	c.mu.Unlock()
+	return &c, nil
+}
+
+// begin readies the interpreter for a run: a fresh done channel if the
+// last one was closed by stop.
+func (c *interpCtl) begin() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		*c.done = make(chan struct{})
+		c.closed = false
+	}
+}
+
+// stop makes the running program stop at its next step.
+func (c *interpCtl) stop() {
+	atomic.AddUint64(c.id, 1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		close(*c.done)
+		c.closed = true
+	}
+}
