@@ -18,12 +18,22 @@ import (
 // program to actually stop. The session runs interp.Execute on a goroutine
 // of its own instead and stops it with these fields of yaegi v0.16.1's
 // Interpreter, found by name and type; newCtl fails if they change.
+//
+// It also grows the interpreter's global frame. Every evaluation adds the
+// slots of its top-level temporaries to it, and yaegi reallocates and
+// copies the whole frame for each: a session of thousands of cells would
+// spend most of a trivial cell's time copying. grow extends it in place
+// with room to spare first, which leaves yaegi nothing to do.
 type interpCtl struct {
 	id         *uint64
 	mu         *sync.RWMutex
 	done       *chan struct{}
 	cancelChan *bool
 	closed     bool // *done is closed; guarded by mu
+
+	frameData *[]reflect.Value // interp.frame.data: the global frame
+	frameMu   *sync.RWMutex    // interp.frame.mutex
+	types     *[]reflect.Type  // interp.universe.types: its layout
 }
 
 func newCtl(in *interp.Interpreter) (*interpCtl, error) {
@@ -53,6 +63,31 @@ func newCtl(in *interp.Interpreter) (*interpCtl, error) {
 		return nil, err
 	}
 	c.cancelChan = (*bool)(p)
+
+	sub := func(ptr reflect.Value, name string, want reflect.Type) (unsafe.Pointer, error) {
+		if ptr.Kind() != reflect.Pointer || ptr.IsNil() || ptr.Elem().Kind() != reflect.Struct {
+			return nil, fmt.Errorf("session: yaegi's interpreter is not laid out as v0.16.1's")
+		}
+		f := ptr.Elem().FieldByName(name)
+		if !f.IsValid() || f.Type() != want {
+			return nil, fmt.Errorf("session: yaegi has no field %s of type %v: the session supports yaegi v0.16.1", name, want)
+		}
+		return unsafe.Pointer(f.UnsafeAddr()), nil
+	}
+	frame := v.FieldByName("frame")
+	if p, err = sub(frame, "data", reflect.TypeOf([]reflect.Value(nil))); err != nil {
+		return nil, err
+	}
+	c.frameData = (*[]reflect.Value)(p)
+	if p, err = sub(frame, "mutex", reflect.TypeOf(sync.RWMutex{})); err != nil {
+		return nil, err
+	}
+	c.frameMu = (*sync.RWMutex)(p)
+	if p, err = sub(v.FieldByName("universe"), "types", reflect.TypeOf([]reflect.Type(nil))); err != nil {
+		return nil, err
+	}
+	c.types = (*[]reflect.Type)(p)
+
 	c.mu.Lock()
 	*c.done = make(chan struct{})
 	*c.cancelChan = true // channel operations in cells can be interrupted
@@ -61,14 +96,39 @@ func newCtl(in *interp.Interpreter) (*interpCtl, error) {
 }
 
 // begin readies the interpreter for a run: a fresh done channel if the
-// last one was closed by stop.
+// last one was closed by stop, and a global frame big enough for what was
+// compiled.
 func (c *interpCtl) begin() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.closed {
 		*c.done = make(chan struct{})
 		c.closed = false
 	}
+	c.mu.Unlock()
+	c.grow()
+}
+
+// grow extends the global frame to the layout, as yaegi's resizeFrame
+// does, but in place when there is room and with room to spare when not.
+func (c *interpCtl) grow() {
+	c.frameMu.Lock()
+	defer c.frameMu.Unlock()
+	types := *c.types
+	d := *c.frameData
+	b, l := len(d), len(types)
+	if l <= b {
+		return
+	}
+	if cap(d) < l {
+		nd := make([]reflect.Value, b, max(2*cap(d), l, 256))
+		copy(nd, d)
+		d = nd
+	}
+	d = d[:l]
+	for j, t := range types[b:l] {
+		d[b+j] = reflect.New(t).Elem()
+	}
+	*c.frameData = d
 }
 
 // stop makes the running program stop at its next step.

@@ -41,6 +41,8 @@ type Session struct {
 	closed      bool
 	unbind      func()        // display binding left by an interrupted cell
 	remnant     chan struct{} // closed when the code of an interrupted cell stops
+	jobs        chan func()   // runs programs on the worker goroutine
+	workerID    int64         // the worker's goroutine id
 	ctl         *interpCtl
 
 	cell atomic.Pointer[cellRun] // the running cell, for the runtime support
@@ -85,6 +87,17 @@ func New(opts Options) (*Session, error) {
 	s.interpErr = &interpWriter{s: s, st: s.errs, stderr: true}
 	s.stdin = &inputReader{s: s}
 	s.rt = s.runtimeSupport()
+	// One long-lived goroutine runs the programs: its stack, which yaegi's
+	// recursion grows, stays grown from one cell to the next.
+	s.jobs = make(chan func())
+	started := make(chan int64)
+	go func() {
+		started <- goid()
+		for job := range s.jobs {
+			job()
+		}
+	}()
+	s.workerID = <-started
 	if opts.CaptureFDs {
 		c, err := newCapture(func(fd int, p []byte) {
 			st := s.out
@@ -244,6 +257,7 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
+	close(s.jobs)
 	if s.unbind != nil {
 		s.unbind()
 		s.unbind = nil
@@ -473,10 +487,11 @@ func (s *Session) execProg(ctx context.Context, prog *interp.Program) *Error {
 	s.ctl.begin()
 	fin := make(chan struct{})
 	var err error
-	go func() {
+	s.tags.takeLines(s.workerID) // forget lines of panics the cells recovered
+	s.jobs <- func() {
 		defer close(fin)
 		_, err = s.in.Execute(prog) // recovers the program's panics
-	}()
+	}
 	select {
 	case <-fin:
 		if err != nil {

@@ -196,6 +196,8 @@ func (s *Session) loadSymbols(in *interp.Interpreter) error {
 	fl["CommandLine"] = reflect.ValueOf(&cl).Elem()
 
 	o := patch("os")
+	args := []string{"contrast"}
+	o["Args"] = reflect.ValueOf(&args).Elem()
 	var in0 io.Reader = stdin
 	o["Stdin"] = reflect.ValueOf(&in0).Elem()
 	o["Exit"] = reflect.ValueOf(func(code int) { panic(exitPanic{code}) })
@@ -223,6 +225,12 @@ func (s *Session) loadSymbols(in *interp.Interpreter) error {
 	mapTypes[s.rt["Out"]] = rich
 	all["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
 	all[rtPath+"/rt"] = s.rt
+	// Given "fmt/fmt", Use would redo the patches above (yaegi's
+	// fixStdlib) and compile the generic sources, which loadGeneric does
+	// once. "fmt//fmt" names the same package (Use takes path.Dir and
+	// path.Base of the key) without that.
+	all["fmt//fmt"] = all["fmt/fmt"]
+	delete(all, "fmt/fmt")
 	return in.Use(all)
 }
 
