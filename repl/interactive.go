@@ -65,7 +65,7 @@ func Interactive(opts Options) error {
 	hist, herr := openHistory(hfile, MaxHistory)
 	it.rl = it.newShell(hist)
 
-	r.scr.println(r.scr.paint("1", "contrast") + " — Go cells, interpreted. :help for commands, Ctrl-D to quit.")
+	r.scr.println(r.scr.paint("1", "contrast") + ": Go, interpreted. :help for help, Ctrl-D to quit.")
 	r.scr.println("Images are written to " + r.scr.images.dir)
 	if herr != nil {
 		r.scr.eprintln(herr.Error())
@@ -84,13 +84,15 @@ type interactive struct {
 // newShell configures the line editor: Emacs keys (and the user's
 // ~/.inputrc), a multi-line buffer continued while the session says the
 // cell is incomplete, Tab completion from the session, the history.
+//
+// The editor does not ask the terminal where the cursor is (that query
+// loses keys typed while its answer is on the way); instead the REPL keeps
+// free rows below the input itself (reserveRows), so that the editor's
+// relative cursor moves stay right at the bottom of the screen.
 func (it *interactive) newShell(hist *history) *readline.Shell {
 	rl := readline.NewShell()
-	// Our prompt starts at column 0 (endCell sees to it): no need to ask
-	// the terminal where the cursor is.
 	rl.Config.Set("cursor-position-probe", false)
-	rl.Config.Set("multiline-column", false)
-	rl.Config.Set("multiline-column-custom", it.r.scr.paint("2", contText))
+	rl.Config.Set("multiline-column-numbered", true)
 	rl.Config.Set("history-autosuggest", false)
 	rl.Config.Set("autocomplete", false)
 	rl.Prompt.Primary(func() string { return it.r.scr.paint("32;1", promptText) })
@@ -98,13 +100,85 @@ func (it *interactive) newShell(hist *history) *readline.Shell {
 	rl.History.Add("contrast", hist)
 	rl.AcceptMultiline = it.acceptMultiline
 	rl.Completer = it.complete
+	if accept := rl.Keymap.Commands()["accept-line"]; accept != nil {
+		rl.Keymap.Register(map[string]func(){"accept-line": func() { it.enter(accept) }})
+	}
+	rl.Keymap.Register(map[string]func(){"contrast-close": it.closeBracket})
+	for _, km := range []string{"emacs", "emacs-standard", "vi-insert"} {
+		for _, c := range "})]" {
+			rl.Config.Bind(km, string(c), "contrast-close", false)
+		}
+	}
 	return rl
 }
 
-// acceptMultiline decides, on Enter, whether the buffer is a cell to run
-// (complete, or invalid: its error shows at once) or continues on the next
-// line, indented as the session says. Two empty lines at the end run it
+// closeBracket types a closing bracket, one indent level to the left when
+// it is the first thing on its line.
+func (it *interactive) closeBracket() {
+	line, cur := it.rl.Line(), it.rl.Cursor()
+	keys := it.rl.Keys.Caller()
+	if len(keys) == 0 {
+		return
+	}
+	pos := cur.Pos()
+	start := pos
+	for start > 0 && (*line)[start-1] != '\n' {
+		start--
+	}
+	if lead := string((*line)[start:pos]); start > 0 && strings.TrimLeft(lead, " \t") == "" {
+		switch {
+		case strings.HasSuffix(lead, "\t"):
+			line.Cut(pos-1, pos)
+			pos--
+		case strings.HasSuffix(lead, "    "):
+			line.Cut(pos-4, pos)
+			pos -= 4
+		}
+	}
+	line.Insert(pos, keys[0])
+	cur.Set(pos + 1)
+}
+
+// enter is the Enter key: it runs the cell when it is complete (or
+// invalid: its error shows at once) and otherwise opens a new line,
+// indented as the session says. Two empty lines at the end run the cell
 // whatever it is: a way out of an unclosed string.
+func (it *interactive) enter(accept func()) {
+	if it.rl.Keymap.Local() != "" { // history search, completion menu
+		accept()
+		return
+	}
+	line, cur := it.rl.Line(), it.rl.Cursor()
+	code := string(*line)
+	if it.acceptMultiline(*line) {
+		accept()
+		return
+	}
+	_, indent := it.r.eng.isComplete(code, enterWait)
+	// The Tab key completes: indent with spaces.
+	indent = strings.ReplaceAll(indent, "\t", "    ")
+	pos := cur.Pos()
+	below := strings.Count(string((*line)[min(pos, len(*line)):]), "\n")
+	reserveRows(below + 2)
+	line.Insert(pos, []rune("\n"+indent)...)
+	cur.Set(pos + 1 + len([]rune(indent)))
+}
+
+// reserveRows makes sure n rows are free below the cursor line, scrolling
+// the screen up when the cursor is near the bottom, and leaves the cursor
+// where it was relative to the text: n index (ESC D) then n reverse index
+// (ESC M) sequences, which move the cursor down and up, scrolling only at
+// the bottom margin.
+func reserveRows(n int) {
+	if n <= 0 {
+		return
+	}
+	os.Stdout.WriteString(strings.Repeat("\x1bD", n) + strings.Repeat("\x1bM", n))
+}
+
+// acceptMultiline reports whether the buffer is a cell to run: complete,
+// invalid (its error shows at once), a :command, or ending in two empty
+// lines.
 func (it *interactive) acceptMultiline(line []rune) bool {
 	code := string(line)
 	trimmed := strings.TrimSpace(code)
@@ -115,16 +189,8 @@ func (it *interactive) acceptMultiline(line []rune) bool {
 		strings.TrimSpace(lines[len(lines)-1]) == "" && strings.TrimSpace(lines[len(lines)-2]) == "" {
 		return true
 	}
-	status, indent := it.r.eng.isComplete(code, enterWait)
-	if status != session.Incomplete {
-		return true
-	}
-	// The Tab key completes: indent with spaces.
-	indent = strings.ReplaceAll(indent, "\t", "    ")
-	if indent != "" {
-		it.rl.Keys.Feed(false, []rune(indent)...)
-	}
-	return false
+	status, _ := it.r.eng.isComplete(code, enterWait)
+	return status != session.Incomplete
 }
 
 // complete answers Tab from the session, without waiting long for it.
@@ -135,6 +201,9 @@ func (it *interactive) complete(line []rune, cursor int) readline.Completions {
 	if len(c.Matches) == 0 || c.Start < 0 || c.Start > bcur || c.End < bcur || c.End > len(code) {
 		return readline.Completions{}
 	}
+	// Room for the menu below the input (see newShell).
+	lines := strings.Count(code[bcur:], "\n")
+	reserveRows(lines + 2 + min(len(c.Matches), 12))
 	comps := readline.CompleteValues(c.Matches...)
 	comps.PREFIX = code[c.Start:bcur]
 	comps.SUFFIX = code[bcur:c.End]
@@ -145,6 +214,7 @@ func (it *interactive) complete(line []rune, cursor int) readline.Completions {
 func (it *interactive) loop() error {
 	ctx := context.Background()
 	for !it.quit {
+		reserveRows(2)
 		line, err := it.rl.Readline()
 		switch {
 		case errors.Is(err, readline.ErrInterrupt):
