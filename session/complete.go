@@ -185,17 +185,11 @@ func (s *Session) scopeNames(code string) []candidate {
 	for _, d := range s.know.names() {
 		out = append(out, candidate{d.name, declKind(d.kind)})
 	}
-	s.mu.Lock()
-	imports := make(map[string]string, len(s.imports))
-	for n, p := range s.imports {
-		imports[n] = p
-	}
-	dots := append([]string(nil), s.dotImports...)
-	s.mu.Unlock()
-	for n := range imports {
+	sc := s.scope.Load()
+	for n := range sc.imports {
 		out = append(out, candidate{n, kindPackage})
 	}
-	for _, p := range dots {
+	for _, p := range sc.dots {
 		out = append(out, packageMembers(p)...)
 	}
 	for n := range universe {
@@ -335,9 +329,7 @@ func (s *Session) importPath(name string) (string, bool) {
 	if s.know.has(name) {
 		return "", false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, ok := s.imports[name]
+	p, ok := s.scope.Load().imports[name]
 	return p, ok
 }
 
