@@ -37,17 +37,17 @@ type Session struct {
 	dotImports  []string          // packages imported with "."
 	// scope is a copy of imports and dotImports for Complete and Inspect,
 	// which must not wait for a running cell.
-	scope atomic.Pointer[importScope]
-	typeGen     int               // renamed type redefinitions
-	fileGen     int               // cells' file base name generation (see switchFile)
-	seq         int               // evaluations so far (cell file names)
-	count       int               // execution count
-	closed      bool
-	unbind      func()        // display binding left by an interrupted cell
-	remnant     chan struct{} // closed when the code of an interrupted cell stops
-	jobs        chan func()   // runs programs on the worker goroutine
-	workerID    int64         // the worker's goroutine id
-	ctl         *interpCtl
+	scope    atomic.Pointer[importScope]
+	typeGen  int // renamed type redefinitions
+	fileGen  int // cells' file base name generation (see switchFile)
+	seq      int // evaluations so far (cell file names)
+	count    int // execution count
+	closed   bool
+	unbind   func()        // display binding left by an interrupted cell
+	remnant  chan struct{} // closed when the code of an interrupted cell stops
+	jobs     chan func()   // runs programs on the worker goroutine
+	workerID int64         // the worker's goroutine id
+	ctl      *interpCtl
 
 	cell atomic.Pointer[cellRun] // the running cell, for the runtime support
 	line atomic.Int64            // the cell's top-level statement running (see lineMarks)
