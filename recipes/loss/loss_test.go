@@ -3,6 +3,7 @@ package loss
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -219,5 +220,48 @@ func TestNilGradientSkipsIt(t *testing.T) {
 	want, _ := NTXent(z, 0.5)
 	if got := ws.NTXent(nil, z, 0.5); got != want {
 		t.Errorf("without gradient: got %v want %v", got, want)
+	}
+}
+
+// TestParallelMatchesSerial runs each loss on inputs large enough to be
+// split across goroutines and compares with a single-threaded run.
+func TestParallelMatchesSerial(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	z := randTensor(rng, 256, 16)
+	q, k, queue := randTensor(rng, 64, 16), randTensor(rng, 64, 16), unitRows(rng, 2048, 16)
+	labels := make([]int, 128)
+	for i := range labels {
+		labels[i] = rng.IntN(7)
+	}
+	memLabels := make([]int, queue.Rows())
+	for i := range memLabels {
+		memLabels[i] = rng.IntN(300)
+	}
+	targets := make([]int, q.Rows())
+	for i := range targets {
+		targets[i] = memLabels[rng.IntN(len(memLabels))]
+	}
+	run := func() []float64 {
+		var out []float64
+		add := func(l float64, g *nn.Tensor) {
+			out = append(out, l)
+			for _, v := range g.Data {
+				out = append(out, float64(v))
+			}
+		}
+		add(NTXent(z, 0.5))
+		add(SupCon(z, labels, DefaultSupCon()))
+		add(InfoNCE(q, k, queue, 0.2))
+		add(MoCHi(q, k, queue, MoCHiConfig{Temperature: 0.2, N: 64, S: 32, SPrime: 16}, rand.New(rand.NewPCG(1, 2))))
+		add(SpCL(q, queue, memLabels, targets, 0.05))
+		return out
+	}
+	par := run()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	ser := run()
+	for i := range par {
+		if par[i] != ser[i] {
+			t.Fatalf("value %d: parallel %v, serial %v", i, par[i], ser[i])
+		}
 	}
 }
