@@ -30,7 +30,7 @@ func BenchmarkNTXent(b *testing.B) {
 // BenchmarkInfoNCE: MoCo's loss and gradient for B queries against a
 // queue of K 128-d keys, with and without MoCHi's mixing.
 func BenchmarkInfoNCE(b *testing.B) {
-	for _, k := range []int{4096, 16384} {
+	for _, k := range []int{4096, 16384, 65536} {
 		rng := rand.New(rand.NewPCG(2, 2))
 		q, key, queue := randTensor(rng, 256, 128), randTensor(rng, 256, 128), unitRows(rng, k, 128)
 		dq := nn.New(256, 128)

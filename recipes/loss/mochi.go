@@ -21,7 +21,7 @@ type MoCHiConfig struct {
 }
 
 // DefaultMoCHi returns MoCHi (1024, 1024, 128) on top of MoCo v2's
-// temperature 0.2, one of the ImageNet-100 configurations of the paper
+// temperature 0.2, a configuration from the paper's ImageNet-100 ablation
 // (arXiv 2010.01028, Table 1). Scale N, S and SPrime down with the queue.
 func DefaultMoCHi() MoCHiConfig {
 	return MoCHiConfig{Temperature: MoCoTemperature, N: 1024, S: 1024, SPrime: 128}

@@ -138,14 +138,15 @@ type lrObjective struct {
 	logits    []float32
 	lastTheta []float64
 	lastF     float64
-	lastG     []float64
+	lastG     []float64 // gradient at lastTheta: dW, then db
+	z         []float64 // one row's softmax
 }
 
 // eval returns the objective at theta and, if g is not nil, writes the
 // gradient into it. The last evaluation is cached: L-BFGS asks for the
 // value and the gradient at the same point.
 func (o *lrObjective) eval(theta []float64, g []float64) float64 {
-	if o.lastG != nil && equal(theta, o.lastTheta) {
+	if o.lastTheta != nil && equal(theta, o.lastTheta) {
 		if g != nil {
 			copy(g, o.lastG)
 		}
@@ -158,11 +159,16 @@ func (o *lrObjective) eval(theta []float64, g []float64) float64 {
 	b := theta[c*d:]
 	blas.Sgemm(false, true, n, c, d, 1, o.x, d, o.w, d, 0, o.logits, c)
 	var f float64
-	gb := make([]float64, c)
+	if len(o.lastG) != len(theta) {
+		o.lastG = make([]float64, len(theta))
+		o.z = make([]float64, c)
+	}
+	gb := o.lastG[c*d:]
+	clear(gb)
+	z := o.z
 	for i := 0; i < n; i++ {
 		row := o.logits[i*c : (i+1)*c]
 		m := math.Inf(-1)
-		z := make([]float64, c)
 		for j := range row {
 			z[j] = float64(row[j]) + b[j]
 			m = math.Max(m, z[j])
@@ -192,11 +198,9 @@ func (o *lrObjective) eval(theta []float64, g []float64) float64 {
 	// dW = G^T X + lambda W.
 	blas.Sgemm(true, false, c, d, n, 1, o.logits, c, o.x, d, 0, o.gw, d)
 	o.lastTheta = append(o.lastTheta[:0], theta...)
-	o.lastG = append(o.lastG[:0], make([]float64, len(theta))...)
 	for i := 0; i < c*d; i++ {
 		o.lastG[i] = float64(o.gw[i]) + o.lambda*theta[i]
 	}
-	copy(o.lastG[c*d:], gb)
 	o.lastF = f
 	if g != nil {
 		copy(g, o.lastG)
