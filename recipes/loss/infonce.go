@@ -95,31 +95,13 @@ func (w *Workspace) queueNCE(dq, q, k, queue *nn.Tensor, tau float64, mix *Mixin
 				syn = ms.synthesize(mix, r, row, ur, queue.Data, d, float32(invTau))
 			}
 			// log-sum-exp over [pos, row, syn].
-			m := pos
-			for _, v := range row {
-				m = math.Max(m, float64(v))
-			}
-			for _, v := range syn {
-				m = math.Max(m, float64(v))
-			}
-			mf := float32(m)
+			mf := max(float32(pos), maxf32(row), maxf32(syn))
+			m := float64(mf)
 			ep := math.Exp(pos - m)
-			sum := ep
-			for j, v := range row {
-				e := expf(v - mf)
-				row[j] = e
-				sum += float64(e)
-			}
-			for j, v := range syn {
-				e := expf(v - mf)
-				syn[j] = e
-				sum += float64(e)
-			}
+			sum := ep + expSub(row, mf) + expSub(syn, mf)
 			rows[r] = m + math.Log(sum) - pos
 			inv := 1 / sum
-			for j := range row {
-				row[j] = float32(float64(row[j]) * inv)
-			}
+			scale32(row, float32(inv))
 			g := gu[r*d : (r+1)*d]
 			cp := float32(ep*inv - 1)
 			for j := range g {

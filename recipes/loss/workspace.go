@@ -142,7 +142,7 @@ func parallelRows(n, cost int, f func(w, lo, hi int)) {
 }
 
 // expf is a float32 exp accurate to about 2 ulp, several times faster than
-// math.Exp; arguments below -87 give 0.
+// math.Exp; arguments below -87.3 give 0.
 func expf(x float32) float32 {
 	if x < -87.3 {
 		return 0
@@ -150,9 +150,16 @@ func expf(x float32) float32 {
 	if x > 88.7 {
 		return float32(math.Inf(1))
 	}
-	// x = n*ln2 + r, |r| <= ln2/2.
+	// x = n*ln2 + r, |r| <= ln2/2 (n rounded half away from zero).
 	const ln2hi, ln2lo = 0.693359375, -2.12194440e-4
-	fn := float32(math.Floor(float64(x*1.44269504088896341 + 0.5)))
+	t := x * 1.44269504088896341
+	if t < 0 {
+		t -= 0.5
+	} else {
+		t += 0.5
+	}
+	n := int32(t)
+	fn := float32(n)
 	r := x - fn*ln2hi - fn*ln2lo
 	// Cephes expf polynomial.
 	p := float32(1.9875691500e-4)
@@ -162,39 +169,79 @@ func expf(x float32) float32 {
 	p = p*r + 1.6666665459e-1
 	p = p*r + 5.0000001201e-1
 	y := p*r*r + r + 1
-	n := int32(fn)
 	if n > 127 { // 2^128 is not a float32: scale in two steps
 		return y * 2 * math.Float32frombits(uint32(n-1+127)<<23)
 	}
 	return y * math.Float32frombits(uint32(n+127)<<23)
 }
 
-// softmaxRow turns row (logits) into probabilities in place and returns
-// log-sum-exp(row) in float64. Entries of skip (an index, or -1) are
-// excluded: their probability is set to 0.
-func softmaxRow(row []float32, skip int) float64 {
-	m := float32(math.Inf(-1))
-	for j, v := range row {
-		if j != skip && v > m {
-			m = v
+// maxf32 returns the largest element of x (-Inf for none).
+func maxf32(x []float32) float32 {
+	m0 := float32(math.Inf(-1))
+	m1, m2, m3 := m0, m0, m0
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		if x[i] > m0 {
+			m0 = x[i]
+		}
+		if x[i+1] > m1 {
+			m1 = x[i+1]
+		}
+		if x[i+2] > m2 {
+			m2 = x[i+2]
+		}
+		if x[i+3] > m3 {
+			m3 = x[i+3]
 		}
 	}
+	for ; i < len(x); i++ {
+		if x[i] > m0 {
+			m0 = x[i]
+		}
+	}
+	return max(m0, m1, m2, m3)
+}
+
+// expSub replaces x by exp(x - m) and returns the sum, accumulated in
+// float32 over blocks of 64 and in float64 across blocks.
+func expSub(x []float32, m float32) float64 {
 	var sum float64
-	for j, v := range row {
-		if j == skip {
-			continue
+	for lo := 0; lo < len(x); lo += 64 {
+		b := x[lo:min(lo+64, len(x))]
+		var s0, s1 float32
+		i := 0
+		for ; i+2 <= len(b); i += 2 {
+			e0, e1 := expf(b[i]-m), expf(b[i+1]-m)
+			b[i], b[i+1] = e0, e1
+			s0 += e0
+			s1 += e1
 		}
-		e := expf(v - m)
-		row[j] = e
-		sum += float64(e)
-	}
-	inv := float32(1 / sum)
-	for j := range row {
-		if j == skip {
-			row[j] = 0
-			continue
+		for ; i < len(b); i++ {
+			e := expf(b[i] - m)
+			b[i] = e
+			s0 += e
 		}
-		row[j] *= inv
+		sum += float64(s0) + float64(s1)
 	}
+	return sum
+}
+
+// scale32 multiplies x by a.
+func scale32(x []float32, a float32) {
+	for i := range x {
+		x[i] *= a
+	}
+}
+
+// softmaxRow turns row (logits) into probabilities in place and returns
+// log-sum-exp(row) in float64. Entry skip (an index, or -1) is excluded:
+// its probability is set to 0.
+func softmaxRow(row []float32, skip int) float64 {
+	if skip >= 0 {
+		row[skip] = float32(math.Inf(-1)) // exp gives 0
+	}
+	m := maxf32(row)
+	sum := expSub(row, m)
+	scale32(row, float32(1/sum))
 	return float64(m) + math.Log(sum)
 }
