@@ -28,17 +28,17 @@ type tvFile struct {
 		Want  []float32
 	}
 	Stats []struct {
-		Sampler   string
-		Scale     [2]float64
-		Ratio     [2]float64
-		N         int
-		MeanH     float64 `json:"mean_h"`
-		MeanW     float64 `json:"mean_w"`
-		MeanArea  float64 `json:"mean_area"`
-		MeanTop   float64 `json:"mean_top"`
-		PFull     float64 `json:"p_full"`
-		PNone     float64 `json:"p_none"`
-		TopHW     [][3]float64 `json:"top_hw"`
+		Sampler  string
+		Scale    [2]float64
+		Ratio    [2]float64
+		N        int
+		MeanH    float64      `json:"mean_h"`
+		MeanW    float64      `json:"mean_w"`
+		MeanArea float64      `json:"mean_area"`
+		MeanTop  float64      `json:"mean_top"`
+		PFull    float64      `json:"p_full"`
+		PNone    float64      `json:"p_none"`
+		TopHW    [][3]float64 `json:"top_hw"`
 	}
 }
 
