@@ -1,12 +1,17 @@
 package data
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
+	"sync"
 	"testing"
+
+	"github.com/gocontrast/contrast/display"
 )
 
 func TestEmbeddedSubsetIsStratified(t *testing.T) {
@@ -53,11 +58,37 @@ func TestEmbeddedSubsetIsStratified(t *testing.T) {
 	}
 }
 
+type textSink struct {
+	mu    sync.Mutex
+	texts []string
+}
+
+func (s *textSink) Display(b display.Bundle, _ map[string]any, _ string) {
+	s.mu.Lock()
+	s.texts = append(s.texts, b.String(display.MIMEText))
+	s.mu.Unlock()
+}
+func (s *textSink) Update(string, display.Bundle, map[string]any) {}
+func (s *textSink) Clear(bool)                                    {}
+
 func TestFashionMNISTFallsBackToEmbedded(t *testing.T) {
-	t.Setenv("CONTRAST_FASHION_MNIST", filepath.Join(t.TempDir(), "absent"))
-	train, test := FashionMNIST()
-	if train.Len() != 6000 || test.Len() != 1000 {
-		t.Errorf("got %d/%d images, want the embedded 6000/1000", train.Len(), test.Len())
+	dir := filepath.Join(t.TempDir(), "absent")
+	t.Setenv("CONTRAST_FASHION_MNIST", dir)
+	sink := &textSink{}
+	defer display.Bind(context.Background(), sink)()
+	for range 2 {
+		train, test := FashionMNIST()
+		if train.Len() != 6000 || test.Len() != 1000 {
+			t.Errorf("got %d/%d images, want the embedded 6000/1000", train.Len(), test.Len())
+		}
+	}
+	if len(sink.texts) != 1 {
+		t.Fatalf("%d notes, want exactly one: %q", len(sink.texts), sink.texts)
+	}
+	for _, want := range []string{"embedded Fashion-MNIST subset (6000 train, 1000 test", dir + " not found", "dataset-fashion-mnist"} {
+		if !strings.Contains(sink.texts[0], want) {
+			t.Errorf("note %q lacks %q", sink.texts[0], want)
+		}
 	}
 }
 
