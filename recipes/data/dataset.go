@@ -225,6 +225,16 @@ func (d *Dataset) Subset(indices []int) *Dataset {
 	return out
 }
 
+// shallowCopy returns a dataset sharing d's sample storage (which no
+// method ever modifies) with its own Labels, Index and Classes.
+func (d *Dataset) shallowCopy() *Dataset {
+	c := *d
+	c.Labels = append([]int(nil), d.Labels...)
+	c.Index = append([]int(nil), d.Index...)
+	c.Classes = append([]string(nil), d.Classes...)
+	return &c
+}
+
 // Shuffle returns a copy of the dataset in a random order drawn from seed.
 func (d *Dataset) Shuffle(seed uint64) *Dataset {
 	return d.Subset(newRand(seed).Perm(d.Len()))
