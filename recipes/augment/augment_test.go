@@ -264,6 +264,10 @@ func TestViewsLayoutAndDeterminism(t *testing.T) {
 	if again := Views(x, tr, 3, 43); reflect.DeepEqual(again.Data, one.Data) {
 		t.Error("seeds 42 and 43 gave the same views")
 	}
+	dst := nn.New(3*b, 1, 6, 6)
+	if got := ViewsInto(dst, x, tr, 3, 42); got != dst || !reflect.DeepEqual(dst.Data, one.Data) {
+		t.Error("ViewsInto differs from Views")
+	}
 }
 
 func TestViewsPanicsOnCallerGoroutine(t *testing.T) {

@@ -28,6 +28,14 @@ import (
 // batch is not 4-D, if t returns images of different sizes, or if t
 // panics.
 func Views(batch *nn.Tensor, t Transform, nviews int, seed uint64) *nn.Tensor {
+	return ViewsInto(nil, batch, t, nviews, seed)
+}
+
+// ViewsInto is Views writing into dst, which must be shaped
+// [nviews*B, C', H', W'] for the transform's output size; a nil dst is
+// allocated. Reuse dst across training steps to avoid allocating. It
+// returns dst.
+func ViewsInto(dst *nn.Tensor, batch *nn.Tensor, t Transform, nviews int, seed uint64) *nn.Tensor {
 	if len(batch.Shape) != 4 {
 		panic(fmt.Sprintf("augment: Views wants an image batch [B, C, H, W], got shape %v", batch.Shape))
 	}
@@ -37,6 +45,9 @@ func Views(batch *nn.Tensor, t Transform, nviews int, seed uint64) *nn.Tensor {
 	b := batch.Shape[0]
 	n := nviews * b
 	if n == 0 {
+		if dst != nil {
+			return dst
+		}
 		return nn.New(0, batch.Shape[1], batch.Shape[2], batch.Shape[3])
 	}
 	job := func(row int, src *rand.PCG, rng *rand.Rand) Image {
@@ -50,7 +61,12 @@ func Views(batch *nn.Tensor, t Transform, nviews int, seed uint64) *nn.Tensor {
 		panic(first.err)
 	}
 	c, h, w := first.img.C, first.img.H, first.img.W
-	out := nn.New(n, c, h, w)
+	out := dst
+	if out == nil {
+		out = nn.New(n, c, h, w)
+	} else if len(out.Shape) != 4 || out.Shape[0] != n || out.Shape[1] != c || out.Shape[2] != h || out.Shape[3] != w {
+		panic(fmt.Sprintf("augment: ViewsInto: dst is %v, the views need [%d %d %d %d]", out.Shape, n, c, h, w))
+	}
 	copy(out.Row(0), first.img.Pix)
 
 	var next atomic.Int64
