@@ -68,3 +68,27 @@ func BenchmarkTransforms(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkColor times the deterministic cores on one 3x32x32 image.
+func BenchmarkColor(b *testing.B) {
+	img := randImage(3, 32, 32, 1)
+	for _, c := range []struct {
+		name string
+		f    func(Image)
+	}{
+		{"brightness", func(m Image) { AdjustBrightness(m, 1.2) }},
+		{"contrast", func(m Image) { AdjustContrast(m, 1.2) }},
+		{"saturation", func(m Image) { AdjustSaturation(m, 1.2) }},
+		{"hue", func(m Image) { AdjustHue(m, 0.05) }},
+		{"gray", func(m Image) { Grayscale(m) }},
+		{"crop", func(m Image) { sinkI = ResizedCrop(m, 3, 4, 20, 22, 32, 32) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			m := img.Clone()
+			for i := 0; i < b.N; i++ {
+				copy(m.Pix, img.Pix)
+				c.f(m)
+			}
+		})
+	}
+}
