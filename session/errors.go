@@ -131,7 +131,15 @@ func (s *Session) panicError(v any, lines []panicLine, prefix string, cellLine i
 			tb = append(tb, "  in "+unrename(fn)+" ("+s.where(file, line)+")")
 		}
 	}
-	return &Error{Name: ErrPanic, Message: msg, Traceback: tb}
+	// Rewritten code can repeat a frame (a literal inside the session's
+	// own closure): show it once.
+	out := tb[:1]
+	for _, l := range tb[1:] {
+		if l != out[len(out)-1] {
+			out = append(out, l)
+		}
+	}
+	return &Error{Name: ErrPanic, Message: msg, Traceback: out}
 }
 
 // panicMessage formats a panic value as Go's runtime does: errors and

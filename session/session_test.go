@@ -144,9 +144,10 @@ th.WriteFD(1, "last, without newline")`)
 	}
 	// Between cells the descriptors are the process's own again.
 	out.take()
-	testhelper.WriteFD(1, "")
+	errs.take()
+	testhelper.WriteFD(2, "(a line on the test's own stderr, written between cells)\n")
 	mustRun(t, s, `1`)
-	if got := out.String(); got != "" {
+	if got := out.String() + errs.String(); got != "" {
 		t.Errorf("output outside cells reached the session: %q", got)
 	}
 }
