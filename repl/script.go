@@ -19,8 +19,8 @@ type chunk struct {
 // splitScript cuts Go source into cells, by these rules:
 //
 //   - A program (package main with a func main) runs as one cell holding
-//     its imports and declarations, then a cell calling main(), as
-//     `go run` would.
+//     its imports and declarations, then a cell calling main, as `go run`
+//     would.
 //   - Otherwise a leading package clause is ignored, and the rest is cut
 //     into cells exactly as if it were typed at the prompt: lines gather
 //     until the session says the cell is complete (or invalid), so each
@@ -38,8 +38,12 @@ func splitScript(src string, isComplete func(string) (string, string)) []chunk {
 	if err == nil && f.Name != nil {
 		body = blankPackageClause(src, fset, f)
 		if f.Name.Name == "main" {
-			if line, ok := mainFunc(src); ok {
-				return []chunk{{code: body, line: 1}, {code: "main()", line: line}}
+			if line, off, ok := mainFunc(src); ok {
+				// The interpreter treats a func named main specially (it may
+				// run it as it is declared): declare it under another name
+				// and call that.
+				body = body[:off] + programMain + body[off+len("main"):]
+				return []chunk{{code: body, line: 1}, {code: programMain + "()", line: line}}
 			}
 		}
 	}
@@ -81,19 +85,23 @@ func blankPackageClause(src string, fset *token.FileSet, f *ast.File) string {
 	return string(b)
 }
 
-// mainFunc reports whether src declares func main() and the line it is on.
-func mainFunc(src string) (int, bool) {
+// programMain is the name a program's func main is declared under.
+const programMain = "main__"
+
+// mainFunc reports whether src declares func main(), the line it is on and
+// the offset of its name.
+func mainFunc(src string) (line, off int, ok bool) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
 	if err != nil {
-		return 0, false
+		return 0, 0, false
 	}
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
-			return fset.Position(fd.Pos()).Line, true
+			return fset.Position(fd.Pos()).Line, fset.Position(fd.Name.Pos()).Offset, true
 		}
 	}
-	return 0, false
+	return 0, 0, false
 }
 
 // hasCode reports whether src holds a token other than comments, and

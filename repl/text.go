@@ -43,7 +43,11 @@ func htmlText(src string) string {
 		s = html.UnescapeString(s)
 		if pre == 0 {
 			s = spaceRE.ReplaceAllString(s, " ")
-			if cur := out.String(); cell == nil && (cur == "" || strings.HasSuffix(cur, "\n")) {
+			cur := out.String()
+			if cell != nil {
+				cur = cell.String()
+			}
+			if cur == "" || strings.HasSuffix(cur, "\n") || strings.HasSuffix(cur, " ") {
 				s = strings.TrimLeft(s, " ")
 			}
 		}

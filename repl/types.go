@@ -159,6 +159,9 @@ func (t *typer) typeOf(ctx context.Context, eng session.Engine, code string) str
 			return ""
 		}
 		if _, isCall := e.(*ast.CallExpr); isCall && i == 0 && len(qs) == 2 {
+			if !strings.HasPrefix(s, "func(") {
+				continue // not a function value: try the conversion
+			}
 			return resultTypes(s)
 		}
 		return s
