@@ -29,9 +29,9 @@ func (e *slowEngine) IsComplete(code string) (string, string) {
 	return session.Unknown, ""
 }
 func (e *slowEngine) History(string, int, string, int, int, int) []session.HistoryEntry { return nil }
-func (e *slowEngine) Count() int                                                          { return 0 }
-func (e *slowEngine) Reset() error                                                        { return nil }
-func (e *slowEngine) Close() error                                                        { return nil }
+func (e *slowEngine) Count() int                                                        { return 0 }
+func (e *slowEngine) Reset() error                                                      { return nil }
+func (e *slowEngine) Close() error                                                      { return nil }
 
 // TestCompletionNeverBlocks: Tab gives up on a slow or starting session
 // within its timeout, and a second request does not queue behind the

@@ -39,9 +39,9 @@ type screen struct {
 	errw   io.Writer // stderr: errors and the cell's stderr stream
 	tty    bool      // out is a terminal: escape sequences allowed
 	color  bool
-	inline string         // inline image protocol, "" for none
-	width  func() int     // terminal columns, 0 when unknown
-	images *imageDir      // where images are written
+	inline string     // inline image protocol, "" for none
+	width  func() int // terminal columns, 0 when unknown
+	images *imageDir  // where images are written
 	now    func() time.Time
 
 	live  []*liveBar // progress bars drawn in place (tty only)
