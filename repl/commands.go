@@ -18,7 +18,7 @@ Commands:
   :help            this help
   :reset           forget all variables, functions and imports
   :load FILE       run a .go file, or a notebook's code cells, in this session
-  :save FILE       save this session's cells as FILE (.go, or .ipynb for Jupyter)
+  :save FILE       save this session's cells that ran as FILE (.go, or .ipynb)
   :time CODE       run CODE and print how long it took
   :doc SYMBOL      show the documentation of SYMBOL (fmt.Println, x.Method)
   :type EXPR       show the type of EXPR
@@ -155,22 +155,28 @@ func (r *runner) load(ctx context.Context, path string) {
 	}
 }
 
-// cells returns the session's cells since the last reset.
-func (r *runner) cells() ([]savedCell, error) {
+// cells returns the session's cells since the last reset, leaving out the
+// ones that failed (so that the file runs again), and how many those were.
+func (r *runner) cells() ([]savedCell, int, error) {
 	eng, err := r.eng.get()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var out []savedCell
+	failed := 0
 	for _, h := range eng.History("range", 0, "", 0, r.resetAt+1, 0) {
+		if r.failed[h.Line] {
+			failed++
+			continue
+		}
 		out = append(out, savedCell{count: h.Line, input: h.Input, output: h.Output})
 	}
-	return out, nil
+	return out, failed, nil
 }
 
 // save writes the session's cells to path as Go source or a notebook.
 func (r *runner) save(path string) {
-	cells, err := r.cells()
+	cells, failed, err := r.cells()
 	if err != nil {
 		r.scr.eprintln(err.Error())
 		return
@@ -192,7 +198,11 @@ func (r *runner) save(path string) {
 		r.scr.eprintln(r.scr.paint("31", err.Error()))
 		return
 	}
-	r.scr.println(fmt.Sprintf("saved %d cells to %s", len(cells), path))
+	msg := fmt.Sprintf("saved %d cells to %s", len(cells), path)
+	if failed > 0 {
+		msg += fmt.Sprintf(" (leaving out %d that failed)", failed)
+	}
+	r.scr.println(msg)
 }
 
 // doc prints the documentation of a symbol.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/reeflective/readline"
@@ -104,10 +105,14 @@ func (it *interactive) newShell(hist *history) *readline.Shell {
 		rl.Keymap.Register(map[string]func(){"accept-line": func() { it.enter(accept) }})
 	}
 	rl.Keymap.Register(map[string]func(){"contrast-close": it.closeBracket})
+	// Tab: insert what the candidates share and show them; Tab again
+	// walks the menu.
+	rl.Config.Set("menu-complete-display-prefix", true)
 	for _, km := range []string{"emacs", "emacs-standard", "vi-insert"} {
 		for _, c := range "})]" {
 			rl.Config.Bind(km, string(c), "contrast-close", false)
 		}
+		rl.Config.Bind(km, "\t", "menu-complete", false)
 	}
 	return rl
 }
@@ -201,13 +206,40 @@ func (it *interactive) complete(line []rune, cursor int) readline.Completions {
 	if len(c.Matches) == 0 || c.Start < 0 || c.Start > bcur || c.End < bcur || c.End > len(code) {
 		return readline.Completions{}
 	}
-	// Room for the menu below the input (see newShell).
-	lines := strings.Count(code[bcur:], "\n")
-	reserveRows(lines + 2 + min(len(c.Matches), 12))
-	comps := readline.CompleteValues(c.Matches...)
-	comps.PREFIX = code[c.Start:bcur]
+	// Room for the menu below the input (see newShell): the editor lays
+	// the candidates out in columns.
+	width, height, err := term.GetSize(int(os.Stdout.Fd()))
+	if err == nil && width > 0 && height > 2 {
+		longest := 1
+		for _, m := range c.Matches {
+			longest = max(longest, utf8.RuneCountInString(m))
+		}
+		cols := max(1, width/(longest+2))
+		rows := (len(c.Matches) + cols - 1) / cols
+		below := strings.Count(code[bcur:], "\n")
+		reserveRows(min(below+rows+2, height-1-strings.Count(code, "\n")))
+	}
+	// The editor replaces the blank-delimited word before the cursor, and
+	// takes an empty prefix to mean "find the word yourself": candidates
+	// are whole words, shown as the session's matches.
+	word := bcur
+	for word > 0 && !unicode.IsSpace(rune(code[word-1])) {
+		word--
+	}
+	lead := ""
+	if word <= c.Start {
+		lead = code[word:c.Start]
+	} else {
+		word = c.Start
+	}
+	cands := make([]readline.Completion, len(c.Matches))
+	for i, m := range c.Matches {
+		cands[i] = readline.Completion{Value: lead + m, Display: m}
+	}
+	comps := readline.CompleteRaw(cands)
+	comps.PREFIX = code[word:bcur]
 	comps.SUFFIX = code[bcur:c.End]
-	return comps.NoSpace()
+	return comps
 }
 
 // loop reads and runs cells until the user quits.

@@ -99,8 +99,9 @@ type runner struct {
 	scr   *screen
 	types typer
 
-	count     int // execution count of the last cell
-	resetAt   int // count when the session was last reset
+	count     int          // execution count of the last cell
+	resetAt   int          // count when the session was last reset
+	failed    map[int]bool // counts of the cells that failed
 	mu        sync.Mutex
 	cancel    context.CancelFunc // of the running cell
 	cellStart map[int]int        // script mode: count -> line the cell starts on
@@ -176,6 +177,9 @@ func (r *runner) interrupt() {
 func (r *runner) show(ctx context.Context, code string, res session.Result) bool {
 	if res.Err != nil {
 		r.scr.eprintln(r.scr.paint("31", r.mapLines(cellError(res.Err), res.Count)))
+		if res.Count > 0 {
+			r.failed[res.Count] = true
+		}
 		return false
 	}
 	if res.Value == nil {
@@ -289,7 +293,7 @@ func newRunner(opts Options, out, errw io.Writer, tty bool, width func() int, in
 	if tty {
 		inline = detectInline(opts.Getenv)
 	}
-	r := &runner{opts: opts}
+	r := &runner{opts: opts, failed: map[int]bool{}}
 	r.scr = newScreen(out, errw, tty, color, inline, width, images)
 	r.eng = startEngine(opts.NewEngine, session.Options{
 		Stdout: r.scr.stream(false),

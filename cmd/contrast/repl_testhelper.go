@@ -15,6 +15,7 @@ func init() {
 	session.Register(map[string]map[string]reflect.Value{
 		"contrast.test/helper/helper": {
 			"Spin":     reflect.ValueOf(replhelper.Spin),
+			"Spinning": reflect.ValueOf(replhelper.Spinning),
 			"Progress": reflect.ValueOf(replhelper.Progress),
 			"Plot":     reflect.ValueOf(replhelper.Plot),
 			"Image":    reflect.ValueOf((*replhelper.Image)(nil)),

@@ -10,14 +10,22 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"sync/atomic"
 	"time"
 
 	"github.com/gocontrast/contrast/display"
 )
 
+var spinning atomic.Bool
+
+// Spinning reports whether Spin is running, in any goroutine.
+func Spinning() bool { return spinning.Load() }
+
 // Spin loops until the running cell is interrupted or max passes, and
 // returns how many iterations it did.
 func Spin(max time.Duration) int {
+	spinning.Store(true)
+	defer spinning.Store(false)
 	deadline := time.Now().Add(max)
 	n := 0
 	for !display.Interrupted() {
