@@ -65,6 +65,7 @@ func Interactive(opts Options) error {
 	}
 	hist, herr := openHistory(hfile, MaxHistory)
 	it.rl = it.newShell(hist)
+	defer r.catchInterrupts(nil)()
 
 	r.scr.println(r.scr.paint("1", "contrast") + ": Go, interpreted. :help for help, Ctrl-D to quit.")
 	r.scr.println("Images are written to " + r.scr.images.dir)

@@ -104,6 +104,7 @@ type runner struct {
 	failed    map[int]bool // counts of the cells that failed
 	mu        sync.Mutex
 	cancel    context.CancelFunc // of the running cell
+	sigs      int                // interrupts received while it runs
 	cellStart map[int]int        // script mode: count -> line the cell starts on
 	fileName  string             // script mode: the file's name for error lines
 }
@@ -116,14 +117,12 @@ func cellError(e *session.Error) string {
 	return e.Name + ": " + e.Message
 }
 
-// execute runs one cell under ctx, interrupted by SIGINT. Ctrl-C while a
-// cell runs cancels its context (compiled helpers see display.Context
-// cancelled); a third Ctrl-C while it still runs ends the process.
+// execute runs one cell under ctx; interrupt (Ctrl-C) cancels it.
 func (r *runner) execute(ctx context.Context, code string) (session.Result, time.Duration) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.mu.Lock()
-	r.cancel = cancel
+	r.cancel, r.sigs = cancel, 0
 	r.mu.Unlock()
 	defer func() {
 		r.mu.Lock()
@@ -131,37 +130,56 @@ func (r *runner) execute(ctx context.Context, code string) (session.Result, time
 		r.mu.Unlock()
 	}()
 
+	r.scr.beginCell(r.count + 1)
+	start := time.Now()
+	res := r.eng.execute(ctx, code)
+	took := time.Since(start)
+	r.scr.endCell()
+	if res.Count > 0 {
+		r.count = res.Count
+	}
+	return res, took
+}
+
+// catchInterrupts turns SIGINT (Ctrl-C while a cell runs: the terminal is
+// then in its normal mode) into interrupting the running cell, for as long
+// as the REPL runs, so that a Ctrl-C never kills it. Compiled helpers see
+// display.Context cancelled. A third Ctrl-C while the same cell still runs
+// ends the process. onIdle, if set, is called for a Ctrl-C when no cell
+// runs. The returned function stops catching.
+func (r *runner) catchInterrupts(onIdle func()) (stop func()) {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
 	done := make(chan struct{})
 	go func() {
-		n := 0
 		for {
 			select {
 			case <-sig:
-				n++
-				cancel()
-				if n == 3 {
+				r.mu.Lock()
+				cancel := r.cancel
+				r.sigs++
+				n := r.sigs
+				r.mu.Unlock()
+				switch {
+				case cancel == nil:
+					if onIdle != nil {
+						onIdle()
+					}
+				case n >= 3:
 					r.scr.eprintln("contrast: the cell does not stop; exiting")
 					os.Exit(130)
+				default:
+					cancel()
 				}
 			case <-done:
 				return
 			}
 		}
 	}()
-
-	r.scr.beginCell(r.count + 1)
-	start := time.Now()
-	res := r.eng.execute(ctx, code)
-	took := time.Since(start)
-	signal.Stop(sig)
-	close(done)
-	r.scr.endCell()
-	if res.Count > 0 {
-		r.count = res.Count
+	return func() {
+		signal.Stop(sig)
+		close(done)
 	}
-	return res, took
 }
 
 // interrupt cancels the running cell, if any.
@@ -350,6 +368,10 @@ func Run(ctx context.Context, src io.Reader, name string, opts Options) error {
 	if _, err := r.eng.get(); err != nil {
 		return fmt.Errorf("the session did not start: %w", err)
 	}
+	// Ctrl-C interrupts the running cell, which ends the script.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer r.catchInterrupts(cancel)()
 	return r.runChunks(ctx, name, chunks)
 }
 

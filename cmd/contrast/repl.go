@@ -30,8 +30,12 @@ type replFlags struct {
 }
 
 func addReplFlags(fs *flag.FlagSet, interactive bool) replFlags {
+	where := "named at start"
+	if !interactive {
+		where = "each image's path is printed"
+	}
 	f := replFlags{
-		images:  fs.String("images", "", "write images (plots) to `DIR` (default: a new temporary folder, named at start)"),
+		images:  fs.String("images", "", "write images (plots) to `DIR` (default: a new temporary folder; "+where+")"),
 		noColor: fs.Bool("no-color", false, "print no colours (NO_COLOR in the environment does the same)"),
 		types:   fs.Bool("type", false, "show the type of each result beside its value"),
 	}

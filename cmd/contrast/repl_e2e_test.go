@@ -137,6 +137,27 @@ func testRunPipes(t *testing.T, bin string) {
 		t.Errorf("run - (stdin): exit %d, stdout %q", code, out)
 	}
 
+	// Ctrl-C (SIGINT) interrupts the running cell, compiled helper
+	// included, and ends the script with the error.
+	spin := writeFile(t, "spin.go", "import (\"contrast.test/helper\"; \"time\")\nhelper.Spin(time.Minute)\nprintln(\"not reached\")\n")
+	cmd := exec.Command(bin, "run", spin)
+	var sout, serr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &sout, &serr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(slow(500 * time.Millisecond))
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(serr.String(), "Interrupted") ||
+		strings.Contains(serr.String()+sout.String(), "not reached") {
+		t.Errorf("SIGINT: %v, stdout %q, stderr %q", err, sout.String(), serr.String())
+	}
+	if d := time.Since(start); d > slow(2*time.Second) {
+		t.Errorf("SIGINT took %v to stop the script", d)
+	}
+
 	_, errs, code = pipeRun(t, bin, "", "run", filepath.Join(t.TempDir(), "absent.go"))
 	if code != 1 || !strings.Contains(errs, "absent.go") {
 		t.Errorf("missing file: exit %d, stderr %q", code, errs)
@@ -325,6 +346,8 @@ func testTerminal(t *testing.T, bin string) {
 	s.waitFor(`cell line 2.*undefinedName`, 5*time.Second)
 
 	// Commands.
+	s.typeLine(":help")
+	s.waitFor(`:load FILE`, 5*time.Second)
 	s.typeLine(":doc strings.Fields")
 	s.waitFor(`func Fields\(s string\) \[\]string`, 5*time.Second)
 	saved := filepath.Join(t.TempDir(), "session.go")
