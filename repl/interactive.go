@@ -274,9 +274,7 @@ func (it *interactive) loop() error {
 // input answers a cell's request for a line of input with a prompt on the
 // terminal. Ctrl-C there interrupts the cell.
 func (it *interactive) input(prompt string, password bool) (string, error) {
-	it.r.scr.mu.Lock()
-	it.r.scr.settle()
-	it.r.scr.mu.Unlock()
+	prompt = it.r.scr.takeLine() + prompt
 	var line string
 	var err error
 	if password {

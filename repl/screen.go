@@ -47,6 +47,7 @@ type screen struct {
 	live  []*liveBar // progress bars drawn in place (tty only)
 	held  [2][]byte  // per stream, text after the last newline, held while bars are live
 	atBOL bool       // out's cursor is at the start of a line, as far as we know
+	tail  []byte     // what out's current line shows, when !atBOL (tty only)
 	plain map[string]time.Time
 
 	cell  int // execution count of the running cell, for image names
@@ -94,6 +95,11 @@ func (s *screen) write(p []byte, stderr bool) {
 		w.Write(p)
 		if s.tty || !stderr {
 			s.atBOL = p[len(p)-1] == '\n'
+			if i := bytes.LastIndexByte(p, '\n'); i >= 0 {
+				s.tail = append(s.tail[:0], p[i+1:]...)
+			} else {
+				s.tail = append(s.tail, p...)
+			}
 		}
 		return
 	}
@@ -163,6 +169,31 @@ func (s *screen) drawLive() {
 	}
 	io.WriteString(s.out, b.String())
 	s.atBOL = true
+}
+
+// takeLine erases the current line of a terminal and returns the text it
+// showed (such as a cell's "name? " before it reads input), so that a line
+// editor can show it again as its prompt. It settles the live region first.
+func (s *screen) takeLine() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.tty {
+		return ""
+	}
+	s.live = nil
+	for k := range s.held {
+		if len(s.held[k]) > 0 {
+			s.write(s.held[k], k == 1)
+			s.held[k] = nil
+		}
+	}
+	if s.atBOL {
+		return ""
+	}
+	line := string(s.tail)
+	io.WriteString(s.out, "\r\x1b[2K")
+	s.atBOL, s.tail = true, s.tail[:0]
+	return line
 }
 
 // beginCell starts the output of cell number n.

@@ -363,6 +363,15 @@ func testTerminal(t *testing.T, bin string) {
 	s.typeLine("add(2, 3)")
 	s.waitFor(`(?m)^5$`, 10*time.Second)
 
+	// A cell reads a line from the terminal.
+	s.typeLine(`import "fmt"`)
+	s.typeLine("var name string")
+	s.typeLine(`fmt.Print("name? "); fmt.Scanln(&name)`)
+	s.waitFor(`(?m)^name\?$`, 5*time.Second)
+	s.typeLine("gopher")
+	s.typeLine("name")
+	s.waitFor(`(?m)^name\? gopher\n1\ngo> name\n"gopher"$`, 5*time.Second)
+
 	// Ctrl-R searches the history.
 	s.keys("C-r")
 	s.keys("-l", "longVariableName *")
