@@ -64,6 +64,7 @@ func Interactive(opts Options) error {
 		}
 	}
 	hist, herr := openHistory(hfile, MaxHistory)
+	it.hist = hist
 	it.rl = it.newShell(hist)
 	defer r.catchInterrupts(nil)()
 
@@ -79,7 +80,8 @@ func Interactive(opts Options) error {
 type interactive struct {
 	r       *runner
 	rl      *readline.Shell
-	inputRL *readline.Shell // prompts for a cell's input requests
+	hist    *history
+	reading bool // the editor reads a line for a cell, not a cell
 	quit    bool
 }
 
@@ -106,6 +108,18 @@ func (it *interactive) newShell(hist *history) *readline.Shell {
 		rl.Keymap.Register(map[string]func(){"accept-line": func() { it.enter(accept) }})
 	}
 	rl.Keymap.Register(map[string]func(){"contrast-close": it.closeBracket})
+	// Ctrl-C: the editor's own abort ignores a Ctrl-C that has more keys
+	// behind it (typed quickly) and eats the next one.
+	abort := rl.Keymap.Commands()["abort"]
+	rl.Keymap.Register(map[string]func(){"contrast-interrupt": func() {
+		if rl.Keymap.Local() != "" && abort != nil { // leave a search or a menu
+			abort()
+			return
+		}
+		os.Stdout.WriteString("^C")
+		rl.Display.AcceptLine()
+		rl.History.Accept(false, false, readline.ErrInterrupt)
+	}})
 	// Tab: insert what the candidates share and show them; Tab again
 	// walks the menu.
 	rl.Config.Set("menu-complete-display-prefix", true)
@@ -114,6 +128,7 @@ func (it *interactive) newShell(hist *history) *readline.Shell {
 			rl.Config.Bind(km, string(c), "contrast-close", false)
 		}
 		rl.Config.Bind(km, "\t", "menu-complete", false)
+		rl.Config.Bind(km, "\x03", "contrast-interrupt", false)
 	}
 	return rl
 }
@@ -127,6 +142,11 @@ func (it *interactive) closeBracket() {
 		return
 	}
 	pos := cur.Pos()
+	if it.reading {
+		line.Insert(pos, keys[0])
+		cur.Set(pos + 1)
+		return
+	}
 	start := pos
 	for start > 0 && (*line)[start-1] != '\n' {
 		start--
@@ -150,7 +170,7 @@ func (it *interactive) closeBracket() {
 // indented as the session says. Two empty lines at the end run the cell
 // whatever it is: a way out of an unclosed string.
 func (it *interactive) enter(accept func()) {
-	if it.rl.Keymap.Local() != "" { // history search, completion menu
+	if it.reading || it.rl.Keymap.Local() != "" { // input for a cell, history search, completion menu
 		accept()
 		return
 	}
@@ -186,6 +206,9 @@ func reserveRows(n int) {
 // invalid (its error shows at once), a :command, or ending in two empty
 // lines.
 func (it *interactive) acceptMultiline(line []rune) bool {
+	if it.reading {
+		return true
+	}
 	code := string(line)
 	trimmed := strings.TrimSpace(code)
 	if trimmed == "" || strings.HasPrefix(trimmed, ":") && !strings.Contains(trimmed, "\n") {
@@ -201,6 +224,9 @@ func (it *interactive) acceptMultiline(line []rune) bool {
 
 // complete answers Tab from the session, without waiting long for it.
 func (it *interactive) complete(line []rune, cursor int) readline.Completions {
+	if it.reading {
+		return readline.Completions{}
+	}
 	code := string(line)
 	bcur := len(string(line[:min(cursor, len(line))]))
 	c := it.r.eng.complete(code, bcur, completeTimeout)
@@ -261,12 +287,14 @@ func (it *interactive) loop() error {
 		if strings.TrimSpace(code) == "" {
 			continue
 		}
+		restore := noEcho()
 		if cmd, ok := strings.CutPrefix(strings.TrimSpace(code), ":"); ok && !strings.Contains(cmd, "\n") {
 			it.command(ctx, cmd)
-			continue
+		} else {
+			res, _ := it.r.execute(ctx, code)
+			it.r.show(ctx, code, res)
 		}
-		res, _ := it.r.execute(ctx, code)
-		it.r.show(ctx, code, res)
+		restore()
 	}
 	return nil
 }
@@ -280,18 +308,29 @@ func (it *interactive) input(prompt string, password bool) (string, error) {
 	if password {
 		line, err = readPassword(prompt)
 	} else {
-		if it.inputRL == nil {
-			it.inputRL = readline.NewShell()
-			it.inputRL.Config.Set("cursor-position-probe", false)
-		}
-		it.inputRL.Prompt.Primary(func() string { return prompt })
-		line, err = it.inputRL.Readline()
+		line, err = it.readInput(prompt)
 	}
 	if errors.Is(err, readline.ErrInterrupt) {
 		it.r.interrupt()
 		return "", errors.New("input interrupted")
 	}
 	return line, err
+}
+
+// readInput reads a line for a cell with the same editor as cells (keys
+// typed ahead stay in its buffer for what comes next), without completion
+// or history.
+func (it *interactive) readInput(prompt string) (string, error) {
+	rl := it.rl
+	it.reading = true
+	rl.History.Delete("contrast")
+	rl.Prompt.Primary(func() string { return prompt })
+	defer func() {
+		it.reading = false
+		rl.History.Add("contrast", it.hist)
+		rl.Prompt.Primary(func() string { return it.r.scr.paint("32;1", promptText) })
+	}()
+	return rl.Readline()
 }
 
 // readPassword reads a line from the terminal without echo. Ctrl-C gives

@@ -244,7 +244,21 @@ func (s *tmuxSession) waitFor(re string, timeout time.Duration) string {
 			return scr
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("the screen never showed %q; it shows:\n%s", re, scr)
+			s.t.Fatalf("the screen never showed %q; the terminal shows (with its scrollback):\n%s",
+				re, strings.TrimRight(s.tmux("capture-pane", "-p", "-S", "-", "-t", "0"), "\n "))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitPrompt waits until the REPL shows an empty prompt on its last line:
+// keys typed then reach the line editor, not a running cell.
+func (s *tmuxSession) waitPrompt() {
+	s.t.Helper()
+	deadline := time.Now().Add(slow(10 * time.Second))
+	for !lastPrompt(s.screen()) {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("no prompt; the screen shows:\n%s", s.screen())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -275,6 +289,7 @@ func testTerminal(t *testing.T, bin string) {
 
 	// Completion by Tab: package members and variables in scope.
 	s.typeLine(`import "strings"`)
+	s.waitPrompt()
 	s.keys("-l", "strings.ToU")
 	s.keys("Tab")
 	s.waitFor(`go> strings\.ToUpper`, 5*time.Second)
@@ -282,6 +297,7 @@ func testTerminal(t *testing.T, bin string) {
 	s.keys("Enter")
 	s.waitFor(`(?m)^"GO"$`, 5*time.Second)
 	s.typeLine("longVariableName := 7")
+	s.waitPrompt()
 	s.keys("-l", "longVar")
 	s.keys("Tab")
 	s.waitFor(`go> longVariableName`, 5*time.Second)
@@ -290,6 +306,7 @@ func testTerminal(t *testing.T, bin string) {
 	s.waitFor(`(?m)^42\n(.*\n)*^42$`, 5*time.Second)
 
 	// Ctrl-C at the prompt drops the line.
+	s.waitPrompt()
 	s.keys("-l", "notACell")
 	s.keys("C-c")
 	s.typeLine("1 + 1")
@@ -373,6 +390,7 @@ func testTerminal(t *testing.T, bin string) {
 	s.waitFor(`(?m)^name\? gopher\n1\ngo> name\n"gopher"$`, 5*time.Second)
 
 	// Ctrl-R searches the history.
+	s.waitPrompt()
 	s.keys("C-r")
 	s.keys("-l", "longVariableName *")
 	s.waitFor(`longVariableName \* 6`, 5*time.Second)
@@ -380,6 +398,7 @@ func testTerminal(t *testing.T, bin string) {
 	s.waitFor(`(?m)^42\n\S*go>\s*$`, 5*time.Second)
 
 	// Ctrl-D on an empty line quits.
+	s.waitPrompt()
 	s.keys("C-d")
 	s.waitFor(`EXIT=0`, 5*time.Second)
 
