@@ -98,6 +98,8 @@ func (it *interactive) newShell(hist *history) *readline.Shell {
 	rl.Config.Set("cursor-position-probe", false)
 	rl.Config.Set("multiline-column-numbered", true)
 	rl.Config.Set("history-autosuggest", false)
+	// A paste arrives whole: its lines are not typed Enters.
+	rl.Config.Set("enable-bracketed-paste", true)
 	rl.Config.Set("autocomplete", false)
 	rl.Prompt.Primary(func() string { return it.r.scr.paint("32;1", promptText) })
 	rl.Prompt.Secondary(func() string { return it.r.scr.paint("2", contText) })

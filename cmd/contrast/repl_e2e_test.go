@@ -287,6 +287,17 @@ func testTerminal(t *testing.T, bin string) {
 		t.Errorf("multi-line function as shown:\n%s", scr)
 	}
 
+	// A paste (bracketed by the terminal) arrives as one multi-line cell;
+	// Enter runs it.
+	paste := filepath.Join(t.TempDir(), "paste.go")
+	os.WriteFile(paste, []byte("func sq(n int) int {\n\treturn n * n\n}\nsq(7)"), 0o644)
+	s.waitPrompt()
+	s.tmux("load-buffer", paste)
+	s.tmux("paste-buffer", "-p", "-t", "0")
+	s.waitFor(`(?m)^4   sq\(7\)$`, 5*time.Second)
+	s.keys("Enter")
+	s.waitFor(`(?m)^49$`, 5*time.Second)
+
 	// Completion by Tab: package members and variables in scope.
 	s.typeLine(`import "strings"`)
 	s.waitPrompt()
