@@ -30,27 +30,27 @@ type Session struct {
 
 	mu          sync.Mutex // one evaluation at a time; guards what follows
 	in          *interp.Interpreter
+	ctl         *interpCtl
 	rt          map[string]reflect.Value // the session's runtime support for rewritten cells
 	genericDone map[string]bool
 	imports     map[string]string // import name -> path in the current file scope
-	consts      map[string]bool   // global constants, for the go rewrite
 	dotImports  []string          // packages imported with "."
+	consts      map[string]bool   // global constants, for the go rewrite
+	typeGen     int               // renamed type redefinitions
+	fileGen     int               // cells' file base name generation (see switchFile)
+	seq         int               // evaluations so far (cell file names)
+	count       int               // execution count
+	closed      bool
+	unbind      func()        // display binding left by an interrupted cell
+	remnant     chan struct{} // closed when the code of an interrupted cell stops
+	jobs        chan func()   // runs programs on the worker goroutine
+	workerID    int64         // the worker's goroutine id
+
 	// scope is a copy of imports and dotImports for Complete and Inspect,
 	// which must not wait for a running cell.
-	scope    atomic.Pointer[importScope]
-	typeGen  int // renamed type redefinitions
-	fileGen  int // cells' file base name generation (see switchFile)
-	seq      int // evaluations so far (cell file names)
-	count    int // execution count
-	closed   bool
-	unbind   func()        // display binding left by an interrupted cell
-	remnant  chan struct{} // closed when the code of an interrupted cell stops
-	jobs     chan func()   // runs programs on the worker goroutine
-	workerID int64         // the worker's goroutine id
-	ctl      *interpCtl
-
-	cell atomic.Pointer[cellRun] // the running cell, for the runtime support
-	line atomic.Int64            // the cell's top-level statement running (see lineMarks)
+	scope atomic.Pointer[importScope]
+	cell  atomic.Pointer[cellRun] // the running cell, for the runtime support
+	line  atomic.Int64            // the cell's top-level statement running (see lineMarks)
 
 	out, errs *stream
 	interpOut *interpWriter

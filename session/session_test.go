@@ -371,6 +371,22 @@ fmt.Sprint(name, n+1, line)`)
 		t.Errorf("output seen when input was asked: %q", prompts)
 	}
 
+	// An interrupt while the front end is asked for input stops the cell
+	// at once.
+	block := make(chan struct{})
+	defer close(block)
+	s3 := newSession(t, Options{Input: func(string, bool) (string, error) {
+		<-block
+		return "", nil
+	}, InterruptGrace: 10 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	r = s3.Execute(ctx, "import \"fmt\"\nvar z string\nfmt.Scanln(&z)", true)
+	if r.Err == nil || r.Err.Name != ErrInterrupted || time.Since(start) > 5*time.Second {
+		t.Errorf("interrupt during input: %+v after %v", r.Err, time.Since(start))
+	}
+
 	s2 := newSession(t, Options{})
 	r = mustRun(t, s2, `import ("fmt")
 var x string
