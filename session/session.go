@@ -42,6 +42,7 @@ type Session struct {
 	count       int               // execution count
 	closed      bool
 	unbind      func()        // display binding left by an interrupted cell
+	idleUnbind  func()        // the sink's binding between cells
 	remnant     chan struct{} // closed when the code of an interrupted cell stops
 	jobs        chan func()   // runs programs on the worker goroutine
 	workerID    int64         // the worker's goroutine id
@@ -124,6 +125,11 @@ func New(opts Options) (*Session, error) {
 	if err := s.reset(); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if opts.Sink != nil {
+		// Between cells too, display output (a progress bar in a goroutine
+		// a cell started) reaches the front end.
+		s.idleUnbind = display.Bind(context.Background(), orderedSink{s: s, sink: opts.Sink})
 	}
 	return s, nil
 }
@@ -282,6 +288,10 @@ func (s *Session) Close() error {
 	if s.unbind != nil {
 		s.unbind()
 		s.unbind = nil
+	}
+	if s.idleUnbind != nil {
+		s.idleUnbind()
+		s.idleUnbind = nil
 	}
 	if s.capture != nil {
 		s.capture.close()

@@ -456,3 +456,29 @@ func TestStdoutIsFD1WithCapture(t *testing.T) {
 		t.Fatal("Execute hung")
 	}
 }
+
+func TestDisplayBetweenCells(t *testing.T) {
+	sink := &recordSink{}
+	s := newSession(t, Options{Sink: sink})
+	mustRun(t, s, helperImport+`
+import "time"
+go func() {
+	th.Wait("idle-display", 10*time.Second)
+	display.Markdown("from the background")
+}()
+_ = th.Parked("idle-display", 10*time.Second)`)
+	testhelper.Open("idle-display")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		sink.mu.Lock()
+		n := len(sink.events)
+		sink.mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := sink.take(); got != "display [text/markdown text/plain] from the background" {
+		t.Errorf("display between cells: %q", got)
+	}
+}
