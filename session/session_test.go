@@ -482,3 +482,18 @@ _ = th.Parked("idle-display", 10*time.Second)`)
 		t.Errorf("display between cells: %q", got)
 	}
 }
+
+func TestCaptureLargeOutput(t *testing.T) {
+	var out syncBuffer
+	s := newSession(t, Options{Stdout: &out, CaptureFDs: true})
+	mustRun(t, s, helperImport+"\nimport \"strings\"")
+	// More than a pipe holds, in one write: the pump must drain while the
+	// cell is blocked writing.
+	mustRun(t, s, `n := th.WriteFD(1, strings.Repeat("0123456789", 300000))`)
+	if r := mustRun(t, s, "n"); r.Value.String(display.MIMEText) != "3000000" {
+		t.Errorf("write returned %v", r.Value)
+	}
+	if got := out.String(); len(got) != 3000000 || !strings.HasPrefix(got, "0123456789") {
+		t.Errorf("captured %d bytes", len(got))
+	}
+}
