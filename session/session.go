@@ -538,6 +538,7 @@ func (s *Session) execProg(ctx context.Context, prog *interp.Program) *Error {
 	}
 	select {
 	case <-fin:
+		s.ctl.prune()
 		if err != nil {
 			return s.runError(err)
 		}

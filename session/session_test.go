@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -496,4 +498,43 @@ func TestCaptureLargeOutput(t *testing.T) {
 	if got := out.String(); len(got) != 3000000 || !strings.HasPrefix(got, "0123456789") {
 		t.Errorf("captured %d bytes", len(got))
 	}
+}
+
+// TestManyCellsStayCheap pins two regressions: yaegi copied its whole
+// global frame at every evaluation (cells got slower as a session aged)
+// and kept every syntax tree (13 kB a cell).
+func TestManyCellsStayCheap(t *testing.T) {
+	s := newSession(t, Options{})
+	ctx := context.Background()
+	median := func(n int) time.Duration {
+		ds := make([]time.Duration, n)
+		for i := range ds {
+			t0 := time.Now()
+			if r := s.Execute(ctx, "x := 1+1\nx*3", true); r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			ds[i] = time.Since(t0)
+		}
+		slices.Sort(ds)
+		return ds[n/2]
+	}
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	early := median(300)
+	before := heap()
+	median(2000)
+	perCell := (int64(heap()) - int64(before)) / 2000
+	late := median(300)
+	if perCell > 4<<10 {
+		t.Errorf("the heap grows %d bytes a cell", perCell)
+	}
+	if late > 3*early+200*time.Microsecond {
+		t.Errorf("trivial cells slowed from %v to %v over 2600 cells", early, late)
+	}
+	t.Logf("median %v early, %v late; %d bytes a cell", early, late, perCell)
 }
