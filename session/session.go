@@ -39,7 +39,7 @@ type Session struct {
 	typeGen     int               // renamed type redefinitions
 	fileGen     int               // cells' file base name generation (see switchFile)
 	seq         int               // evaluations so far (cell file names)
-	count       int               // execution count
+	count       atomic.Int64      // execution count; read without mu
 	closed      bool
 	unbind      func()        // display binding left by an interrupted cell
 	idleUnbind  func()        // the sink's binding between cells
@@ -255,12 +255,9 @@ func (s *Session) compile(n ast.Node) (prog *interp.Program, err error) {
 	return s.in.CompileAST(n)
 }
 
-// Count is the execution count of the last stored cell.
-func (s *Session) Count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.count
-}
+// Count is the execution count of the last stored cell. It does not wait
+// for a running cell.
+func (s *Session) Count() int { return int(s.count.Load()) }
 
 // Reset forgets all state (variables, types, imports) and starts a fresh
 // interpreter with display imported. The execution count and history go on.
@@ -362,23 +359,23 @@ func (s *Session) Execute(ctx context.Context, code string, store bool) Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return Result{Count: s.count, Err: &Error{Name: ErrRuntime, Message: errClosed.Error(), Traceback: []string{errClosed.Error()}}}
+		return Result{Count: s.Count(), Err: &Error{Name: ErrRuntime, Message: errClosed.Error(), Traceback: []string{errClosed.Error()}}}
 	}
 	if e := s.awaitRemnant(ctx); e != nil {
-		return Result{Count: s.count, Err: e}
+		return Result{Count: s.Count(), Err: e}
 	}
 	if s.unbind != nil {
 		s.unbind()
 		s.unbind = nil
 	}
 	if store {
-		s.count++
+		s.count.Add(1)
 	}
-	res := Result{Count: s.count}
+	res := Result{Count: s.Count()}
 	s.seq++
 	name := "cell"
 	if store {
-		name = fmt.Sprintf("cell [%d]", s.count)
+		name = fmt.Sprintf("cell [%d]", res.Count)
 	}
 	s.tags.begin(uint64(s.seq), ctx.Value(tagKey{}), name)
 
@@ -388,7 +385,7 @@ func (s *Session) Execute(ctx context.Context, code string, store bool) Result {
 		res.Value, res.Err = s.run(ctx, "cell", code, nil)
 	}
 	if store {
-		s.hist.add(s.count, code, res.Value.String(display.MIMEText))
+		s.hist.add(res.Count, code, res.Value.String(display.MIMEText))
 	}
 	return res
 }

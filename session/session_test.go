@@ -538,3 +538,33 @@ func TestManyCellsStayCheap(t *testing.T) {
 	}
 	t.Logf("median %v early, %v late; %d bytes a cell", early, late, perCell)
 }
+
+func TestAssistanceWhileACellRuns(t *testing.T) {
+	s := newSession(t, Options{})
+	mustRun(t, s, helperImport+"\nimport \"time\"\nvalue := 7")
+	done := make(chan Result)
+	go func() {
+		done <- s.Execute(context.Background(), `th.Wait("busy-cell", 10*time.Second)`, true)
+	}()
+	testhelper.Parked("busy-cell", 10*time.Second)
+	answered := make(chan bool)
+	go func() {
+		c := s.Complete("val", 3)
+		in := s.Inspect("value", 2, 0)
+		st, _ := s.IsComplete("x := 1")
+		h := s.History("tail", 1, "", 0, 0, 0)
+		answered <- has(c.Matches, "value") && in.Found && st == Complete && len(h) == 1 && s.Count() == 2
+	}()
+	select {
+	case ok := <-answered:
+		if !ok {
+			t.Errorf("wrong answers while a cell runs")
+		}
+	case <-time.After(5 * time.Second):
+		t.Errorf("Complete, Inspect, IsComplete, History or Count waited for the running cell")
+	}
+	testhelper.Open("busy-cell")
+	if r := <-done; r.Err != nil {
+		t.Fatal(r.Err)
+	}
+}
