@@ -602,4 +602,3 @@ func (s *Session) awaitRemnant(ctx context.Context) *Error {
 		return interrupted("while it waited for the previous cell's compiled code to stop")
 	}
 }
-
