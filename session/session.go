@@ -65,6 +65,7 @@ type Session struct {
 type cellRun struct {
 	mu     sync.Mutex
 	value  display.Bundle
+	meta   map[string]any
 	defers []func()           // the cell's top-level defers, in order
 	cancel context.CancelFunc // interrupts the cell
 }
@@ -320,10 +321,10 @@ func (s *Session) runtimeSupport() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		// Out receives the values of the cell's trailing expression.
 		"Out": reflect.ValueOf(func(vs ...any) {
-			b := resultBundle(vs)
+			b, m := resultBundle(vs), resultMetadata(vs)
 			if c := s.cell.Load(); c != nil {
 				c.mu.Lock()
-				c.value = b
+				c.value, c.meta = b, m
 				c.mu.Unlock()
 			}
 		}),
@@ -380,7 +381,11 @@ func (s *Session) Execute(ctx context.Context, code string, store bool) Result {
 	if ctx.Err() != nil {
 		res.Err = interrupted("before it started")
 	} else {
-		res.Value, res.Err = s.run(ctx, "cell", code, nil)
+		var cell *cellRun
+		cell, res.Err = s.run(ctx, "cell", code, nil)
+		if cell != nil {
+			res.Value, res.Metadata = cell.value, cell.meta
+		}
 	}
 	if store {
 		s.hist.add(res.Count, code, res.Value.String(display.MIMEText))
@@ -415,11 +420,15 @@ func (s *Session) Eval(ctx context.Context, expr string) (display.Bundle, *Error
 	if err := s.checkUndefined(fset, runs, []*ast.File{f}); err != nil {
 		return nil, s.compileError(err)
 	}
-	return s.run(ctx, "eval", expr, runs)
+	cell, rerr := s.run(ctx, "eval", expr, runs)
+	if cell == nil {
+		return nil, rerr
+	}
+	return cell.value, nil
 }
 
 // run evaluates code (or the given runs) as the current evaluation s.seq.
-func (s *Session) run(ctx context.Context, kind, code string, runs []run) (display.Bundle, *Error) {
+func (s *Session) run(ctx context.Context, kind, code string, runs []run) (*cellRun, *Error) {
 	if runs == nil {
 		var perr *Error
 		runs, perr = s.prepare(kind, code)
@@ -474,12 +483,12 @@ func (s *Session) run(ctx context.Context, kind, code string, runs []run) (displ
 		unbind()
 	}
 	stop()
-	cell.mu.Lock()
-	defer cell.mu.Unlock()
 	if cerr != nil {
 		return nil, cerr
 	}
-	return cell.value, nil
+	cell.mu.Lock()
+	defer cell.mu.Unlock()
+	return cell, nil
 }
 
 // exec compiles and runs one run.

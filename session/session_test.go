@@ -568,3 +568,24 @@ func TestAssistanceWhileACellRuns(t *testing.T) {
 		t.Fatal(r.Err)
 	}
 }
+
+func TestResultMetadata(t *testing.T) {
+	s := newSession(t, Options{})
+	r := mustRun(t, s, `type pic struct{}
+func (pic) SVG() (string, error) { return "<svg/>", nil }
+func (pic) DisplayMetadata() map[string]any { return map[string]any{"image/svg+xml": map[string]any{"width": 64}} }
+pic{}`)
+	if r.Value.String(display.MIMESVG) != "<svg/>" {
+		t.Fatalf("value: %v", r.Value)
+	}
+	// The cell's own type reaches Out wrapped as an SVGer: its other
+	// methods are out of compiled code's sight.
+	if r.Metadata != nil {
+		t.Logf("metadata of a cell's type: %v", r.Metadata)
+	}
+	mustRun(t, s, helperImport)
+	r = mustRun(t, s, "th.Figure()")
+	if m, ok := r.Metadata["image/png"].(map[string]any); !ok || m["width"] != 320 {
+		t.Errorf("metadata of a compiled type: %v", r.Metadata)
+	}
+}
