@@ -130,8 +130,8 @@ func (l *L2Normalize) Backward(dy *Tensor) *Tensor {
 // Flatten reshapes [N, ...] to [N, D] without copying. Note that on NHWC
 // images the order of a flattened row is (h, w, c), not PyTorch's (c, h, w).
 type Flatten struct {
-	in      []int
-	y, dx   Tensor
+	in    []int
+	y, dx Tensor
 }
 
 // NewFlatten returns a flatten layer.
