@@ -22,8 +22,9 @@ func (l *ReLU) Forward(x *Tensor, train bool) *Tensor {
 	parallelFor(nc, func(_, i int) {
 		lo, hi := bounds(i)
 		y, xs := l.y.Data[lo:hi], x.Data[lo:hi]
+		y = y[:len(xs)]
 		for j, v := range xs {
-			y[j] = max(v, 0)
+			y[j] = relu32(v)
 		}
 	})
 	return l.y
@@ -36,10 +37,9 @@ func (l *ReLU) Backward(dy *Tensor) *Tensor {
 	parallelFor(nc, func(_, i int) {
 		lo, hi := bounds(i)
 		d, y := dy.Data[lo:hi], l.y.Data[lo:hi]
-		for j := range d {
-			if y[j] <= 0 {
-				d[j] = 0
-			}
+		y = y[:len(d)]
+		for j, g := range d {
+			d[j] = maskPos(g, y[j])
 		}
 	})
 	return dy

@@ -182,13 +182,10 @@ func bnApply(y, x, scale, shift []float32, relu bool) {
 	shift = shift[:C]
 	for r := 0; r+C <= len(x); r += C {
 		xr, yr := x[r:r+C], y[r:r+C]
+		yr = yr[:len(xr)]
 		if relu {
 			for c, v := range xr {
-				o := v*scale[c] + shift[c]
-				if o < 0 {
-					o = 0
-				}
-				yr[c] = o
+				yr[c] = relu32(v*scale[c] + shift[c])
 			}
 		} else {
 			for c, v := range xr {
@@ -262,13 +259,19 @@ func bnGradSums(s, q, dy, x, y, mean []float32, relu bool) {
 	C := len(s)
 	q, mean = q[:C], mean[:C]
 	for r := 0; r+C <= len(x); r += C {
-		dr, xr, yr := dy[r:r+C], x[r:r+C], y[r:r+C]
-		for c, g := range dr {
-			if relu && yr[c] <= 0 {
-				continue
+		dr, xr, yr := dy[r:r+C], x[r:r+C:r+C], y[r:r+C:r+C]
+		xr, yr = xr[:len(dr)], yr[:len(dr)]
+		if relu {
+			for c, g := range dr {
+				g = maskPos(g, yr[c])
+				s[c] += g
+				q[c] += g * (xr[c] - mean[c])
 			}
-			s[c] += g
-			q[c] += g * (xr[c] - mean[c])
+		} else {
+			for c, g := range dr {
+				s[c] += g
+				q[c] += g * (xr[c] - mean[c])
+			}
 		}
 	}
 }
@@ -278,11 +281,29 @@ func bnGradApply(dy, x, y, a, k, d []float32, relu bool) {
 	k, d = k[:C], d[:C]
 	for r := 0; r+C <= len(x); r += C {
 		dr, xr, yr := dy[r:r+C], x[r:r+C], y[r:r+C]
-		for c, g := range dr {
-			if relu && yr[c] <= 0 {
-				g = 0
+		xr, yr = xr[:len(dr)], yr[:len(dr)]
+		if relu {
+			for c, g := range dr {
+				dr[c] = a[c]*maskPos(g, yr[c]) - k[c]*xr[c] + d[c]
 			}
-			dr[c] = a[c]*g - k[c]*xr[c] + d[c]
+		} else {
+			for c, g := range dr {
+				dr[c] = a[c]*g - k[c]*xr[c] + d[c]
+			}
 		}
 	}
+}
+
+// relu32 is max(v, 0) without a branch (a data-dependent branch here
+// mispredicts half the time): clear the bits of negative values.
+func relu32(v float32) float32 {
+	b := math.Float32bits(v)
+	return math.Float32frombits(b &^ uint32(int32(b)>>31))
+}
+
+// maskPos returns g where y > 0 and 0 where y is +0 (the output of relu32
+// is never negative), without a branch.
+func maskPos(g, y float32) float32 {
+	m := uint32(-int32(math.Float32bits(y)) >> 31)
+	return math.Float32frombits(math.Float32bits(g) & m)
 }

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gocontrast/contrast/recipes/heads"
+	"github.com/gocontrast/contrast/recipes/nn"
+)
+
+func init() {
+	registerBench(&benchmark{
+		name:    "train",
+		summary: "SimCLR step of ConvNet-S (512 views): contrast vs PyTorch, ms/step and peak memory",
+		run:     runBenchTrain,
+	})
+}
+
+// trainResult is what each side reports.
+type trainResult struct {
+	MsPerStep float64 `json:"ms_per_step"`
+	PeakRSSMB float64 `json:"peak_rss_mb"`
+	Steps     int     `json:"steps"`
+	Batch     int     `json:"batch"`
+	Threads   int     `json:"threads"`
+	FirstLoss float64 `json:"first_loss"`
+	LastLoss  float64 `json:"last_loss"`
+}
+
+func runBenchTrain(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	steps := fs.Int("steps", 20, "timed steps per side")
+	warmup := fs.Int("warmup", 2, "untimed steps first")
+	batch := fs.Int("batch", 256, "images per step (two views each)")
+	threads := fs.Int("threads", 2, "cores for each side (GOMAXPROCS, torch.set_num_threads)")
+	rounds := fs.Int("rounds", 2, "alternate the two sides this many times and average (the machine is shared)")
+	data := fs.String("data", "auto", "auto (Fashion-MNIST if installed, else random), random, or a directory with train-images-idx3-ubyte.gz")
+	python := fs.String("python", "/usr/bin/python3", "Python with torch (Debian python3-torch)")
+	script := fs.String("script", "bench/train.py", "the PyTorch reference script")
+	only := fs.String("only", "", "run one side only: go or torch")
+	worker := fs.Bool("worker", false, "internal: run the contrast side in this process and print JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: contrast bench train [flags]")
+		fmt.Fprintln(stderr)
+		fmt.Fprintln(stderr, "Times a SimCLR step (augment 2 views, ConvNet-S + SimCLR head, NT-Xent tau 0.5, backward, Adam)")
+		fmt.Fprintln(stderr, "for contrast and for bench/train.py (PyTorch), each in its own process, and prints ms/step,")
+		fmt.Fprintln(stderr, "the ratio and each side's peak resident memory. Run from the repository root.")
+		fmt.Fprintln(stderr)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *worker {
+		res, err := trainWorker(*steps, *warmup, *batch, *threads, *data)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(stdout).Encode(res)
+	}
+	if *steps <= 0 || *batch < 2 || *threads <= 0 || *rounds <= 0 {
+		fmt.Fprintln(stderr, "contrast bench train: -steps, -threads and -rounds must be positive and -batch at least 2")
+		return errUsage
+	}
+	dataArg, npy, cleanup, err := benchData(*data)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	common := []string{"--steps", strconv.Itoa(*steps), "--warmup", strconv.Itoa(*warmup), "--batch", strconv.Itoa(*batch), "--threads", strconv.Itoa(*threads)}
+	var goRes, pyRes []trainResult
+	for r := 0; r < *rounds; r++ {
+		if *only != "torch" {
+			var res trainResult
+			cmd := exec.Command(self, append([]string{"bench", "train", "-worker", "-data", dataArg}, dashes(common)...)...)
+			cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(*threads))
+			if err := runJSON(cmd, &res, stderr); err != nil {
+				return fmt.Errorf("contrast side: %w", err)
+			}
+			fmt.Fprintf(stdout, "round %d contrast: %7.1f ms/step, peak RSS %4.0f MB, loss %.4f -> %.4f\n", r+1, res.MsPerStep, res.PeakRSSMB, res.FirstLoss, res.LastLoss)
+			goRes = append(goRes, res)
+		}
+		if *only != "go" {
+			if _, err := os.Stat(*script); err != nil {
+				return fmt.Errorf("cannot find the PyTorch script %s: run from the repository root or pass -script", *script)
+			}
+			pyData := "random"
+			if npy != "" {
+				pyData = npy
+			}
+			var res trainResult
+			cmd := exec.Command(*python, append([]string{*script, "--json", "--data", pyData}, common...)...)
+			if err := runJSON(cmd, &res, stderr); err != nil {
+				return fmt.Errorf("PyTorch side (%s %s; needs Debian's python3-torch): %w", *python, *script, err)
+			}
+			fmt.Fprintf(stdout, "round %d pytorch:  %7.1f ms/step, peak RSS %4.0f MB, loss %.4f -> %.4f\n", r+1, res.MsPerStep, res.PeakRSSMB, res.FirstLoss, res.LastLoss)
+			pyRes = append(pyRes, res)
+		}
+	}
+	g, p := meanResult(goRes), meanResult(pyRes)
+	fmt.Fprintf(stdout, "\nSimCLR step, ConvNet-S, batch %d (%d views), %d threads, data %s, %d steps x %d rounds\n", *batch, 2**batch, *threads, dataArg, *steps, *rounds)
+	if len(goRes) > 0 {
+		fmt.Fprintf(stdout, "contrast: %7.1f ms/step   peak RSS %5.0f MB\n", g.MsPerStep, g.PeakRSSMB)
+	}
+	if len(pyRes) > 0 {
+		fmt.Fprintf(stdout, "pytorch:  %7.1f ms/step   peak RSS %5.0f MB\n", p.MsPerStep, p.PeakRSSMB)
+	}
+	if len(goRes) > 0 && len(pyRes) > 0 {
+		fmt.Fprintf(stdout, "ratio pytorch/contrast: %.2fx faster (target >= 2.00x); memory contrast/pytorch: %.2f\n",
+			p.MsPerStep/g.MsPerStep, g.PeakRSSMB/p.PeakRSSMB)
+	}
+	return nil
+}
+
+func dashes(a []string) []string {
+	out := make([]string, len(a))
+	for i, s := range a {
+		out[i] = strings.TrimPrefix(s, "-")
+	}
+	return out
+}
+
+func meanResult(rs []trainResult) trainResult {
+	var m trainResult
+	for _, r := range rs {
+		m.MsPerStep += r.MsPerStep / float64(len(rs))
+		m.PeakRSSMB = math.Max(m.PeakRSSMB, r.PeakRSSMB)
+	}
+	return m
+}
+
+func runJSON(cmd *exec.Cmd, v any, stderr io.Writer) error {
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%v: %s", err, strings.TrimSpace(errb.String()))
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), v); err != nil {
+		return fmt.Errorf("bad output %q: %v", out.String(), err)
+	}
+	return nil
+}
+
+const fashionDir = "/usr/share/datasets/fashion-mnist"
+
+// benchData resolves -data: the argument for the worker, a .npy of the
+// images for Python ("" for random) and a cleanup function.
+func benchData(arg string) (string, string, func(), error) {
+	none := func() {}
+	if arg == "auto" {
+		arg = "random"
+		if _, err := os.Stat(filepath.Join(fashionDir, "train-images-idx3-ubyte.gz")); err == nil {
+			arg = fashionDir
+		}
+	}
+	if arg == "random" {
+		return arg, "", none, nil
+	}
+	imgs, n, err := readIDXImages(filepath.Join(arg, "train-images-idx3-ubyte.gz"))
+	if err != nil {
+		return "", "", none, err
+	}
+	f, err := os.CreateTemp("", "contrast-bench-*.npy")
+	if err != nil {
+		return "", "", none, err
+	}
+	w := bufio.NewWriter(f)
+	hdr := fmt.Sprintf("{'descr': '|u1', 'fortran_order': False, 'shape': (%d, 28, 28), }", n)
+	hdr += strings.Repeat(" ", 63-(10+len(hdr))%64) + "\n"
+	w.WriteString("\x93NUMPY\x01\x00")
+	binary.Write(w, binary.LittleEndian, uint16(len(hdr)))
+	w.WriteString(hdr)
+	w.Write(imgs)
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return "", "", none, err
+	}
+	f.Close()
+	return arg, f.Name(), func() { os.Remove(f.Name()) }, nil
+}
+
+// readIDXImages reads a gzipped IDX file of 28x28 uint8 images.
+func readIDXImages(path string) ([]byte, int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	var hdr [4]uint32
+	if err := binary.Read(z, binary.BigEndian, &hdr); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if hdr[0] != 0x803 || hdr[2] != 28 || hdr[3] != 28 {
+		return nil, 0, fmt.Errorf("%s: not an IDX file of 28x28 images (header %x)", path, hdr)
+	}
+	n := int(hdr[1])
+	buf := make([]byte, n*784)
+	if _, err := io.ReadFull(z, buf); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return buf, n, nil
+}
+
+// vmHWM returns this process's peak resident set in MB.
+func vmHWM() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// trainWorker runs the contrast side: the reference SimCLR recipe through
+// nn.Trainer.
+func trainWorker(steps, warmup, batch, threads int, data string) (*trainResult, error) {
+	runtime.GOMAXPROCS(threads)
+	var imgs []float32
+	n := 4096
+	if data == "random" {
+		r := rand.New(rand.NewPCG(1, 1))
+		imgs = make([]float32, n*784)
+		for i := range imgs {
+			imgs[i] = r.Float32()
+		}
+	} else {
+		raw, m, err := readIDXImages(filepath.Join(data, "train-images-idx3-ubyte.gz"))
+		if err != nil {
+			return nil, err
+		}
+		n = m
+		imgs = make([]float32, len(raw))
+		for i, b := range raw {
+			imgs[i] = float32(b) / 255
+		}
+	}
+	enc := nn.ConvNetS(nn.ConvNetConfig{Seed: 1})
+	head := heads.Reference(1)
+	model := nn.NewSequential(nn.Named("encoder", enc), nn.Named("head", head))
+	opt := nn.NewAdam(model.Params(), nn.AdamOptions{LR: 1e-3})
+	tr := nn.NewTrainer(model, opt)
+	aug := newBenchAugment(7)
+	views := nn.New(2*batch, 1, 28, 28)
+	inputs := func(idx []int) *nn.Tensor {
+		if views.Rows() != 2*len(idx) {
+			views = nn.New(2*len(idx), 1, 28, 28)
+		}
+		aug.views(views.Data, imgs, idx)
+		return views
+	}
+	var ntx ntXent
+	loss := func(z *nn.Tensor, _ []int) (float64, *nn.Tensor) { return ntx.loss(z, 0.5) }
+	var times []time.Duration
+	var losses []float64
+	err := tr.Fit(inputs, loss, nn.FitOptions{
+		N: n, BatchSize: batch, Epochs: 1 << 20, DropLast: true, Seed: 1, Quiet: true,
+		OnStep: func(s nn.StepStat) bool {
+			if s.Step >= warmup {
+				times = append(times, s.Took)
+			}
+			losses = append(losses, s.Loss)
+			return s.Step+1 < warmup+steps
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	var tot time.Duration
+	for _, t := range times {
+		tot += t
+	}
+	return &trainResult{
+		MsPerStep: float64(tot.Microseconds()) / 1000 / float64(len(times)),
+		PeakRSSMB: vmHWM(), Steps: len(times), Batch: batch, Threads: threads,
+		FirstLoss: losses[0], LastLoss: losses[len(losses)-1],
+	}, nil
+}
