@@ -162,7 +162,7 @@ func (b *BatchNorm) stats(x []float32, R int) {
 
 // bnSums adds Σ (x − shift) and Σ (x − shift)² per channel over the rows
 // of x into s and q.
-func bnSums(s, q, x, shift []float32) {
+func bnSumsGo(s, q, x, shift []float32) {
 	C := len(s)
 	shift = shift[:C]
 	q = q[:C]
@@ -177,7 +177,7 @@ func bnSums(s, q, x, shift []float32) {
 }
 
 // bnApply sets y = x·scale + shift per channel, then max(0, ·) if relu.
-func bnApply(y, x, scale, shift []float32, relu bool) {
+func bnApplyGo(y, x, scale, shift []float32, relu bool) {
 	C := len(scale)
 	shift = shift[:C]
 	for r := 0; r+C <= len(x); r += C {
@@ -255,7 +255,7 @@ func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
 	return dy
 }
 
-func bnGradSums(s, q, dy, x, y, mean []float32, relu bool) {
+func bnGradSumsGo(s, q, dy, x, y, mean []float32, relu bool) {
 	C := len(s)
 	q, mean = q[:C], mean[:C]
 	for r := 0; r+C <= len(x); r += C {
@@ -276,7 +276,7 @@ func bnGradSums(s, q, dy, x, y, mean []float32, relu bool) {
 	}
 }
 
-func bnGradApply(dy, x, y, a, k, d []float32, relu bool) {
+func bnGradApplyGo(dy, x, y, a, k, d []float32, relu bool) {
 	C := len(a)
 	k, d = k[:C], d[:C]
 	for r := 0; r+C <= len(x); r += C {
