@@ -37,6 +37,7 @@ func BenchmarkLayer(b *testing.B) {
 		layer Layer
 		shape []int
 	}{
+		{"conv2-nested-gemm-threads", NewConv2d(32, 64, 3, 2, 1, false, r), []int{512, 28, 28, 32}},
 		{"conv1", NewConv2d(1, 32, 3, 1, 1, false, r), []int{512, 28, 28, 1}},
 		{"conv2", NewConv2d(32, 64, 3, 2, 1, false, r), []int{512, 28, 28, 32}},
 		{"conv3", NewConv2d(64, 128, 3, 2, 1, false, r), []int{512, 14, 14, 64}},
@@ -47,6 +48,10 @@ func BenchmarkLayer(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
+			if c.name == "conv2-nested-gemm-threads" {
+				gemmSingle = false
+				defer func() { gemmSingle = true }()
+			}
 			x := randTensor(r, c.shape...)
 			y := c.layer.Forward(x, true)
 			dy := randTensor(r, y.Shape...)

@@ -120,6 +120,7 @@ func (c *Conv2d) Forward(x *Tensor, train bool) *Tensor {
 	K := c.k()
 	c.cols = c.scratch(c.cols, per*hw*K)
 	wt := c.Weight.Value.Data
+	defer singleThreadGemm()()
 	parallelFor(nc, func(wk, i int) {
 		lo, hi := i*per, min(n, (i+1)*per)
 		rows := (hi - lo) * hw
@@ -169,6 +170,7 @@ func (c *Conv2d) Backward(dy *Tensor) *Tensor {
 	}
 	wt := c.Weight.Value.Data
 	imgSize := h * w * c.InC
+	defer singleThreadGemm()()
 	parallelFor(nc, func(wk, i int) {
 		lo, hi := i*per, min(n, (i+1)*per)
 		rows := (hi - lo) * hw
@@ -280,8 +282,27 @@ func (c *Conv2d) col2im(dimg, dcol []float32, h, w int) {
 	}
 }
 
+// singleThreadGemm makes each blas.Sgemm call run on one goroutine while
+// a layer runs its own products in parallel, and returns the function that
+// restores the previous setting. (blas.SetThreads is process-wide: a
+// product started elsewhere meanwhile also runs on one goroutine.)
+func singleThreadGemm() func() {
+	if !gemmSingle || threads() == 1 {
+		return func() {}
+	}
+	prev := blas.SetThreads(1)
+	return func() { blas.SetThreads(prev) }
+}
+
+// gemmSingle enables singleThreadGemm (a switch for benchmarks).
+var gemmSingle = true
+
 // addTo sets dst[i] += src[i].
 func addTo(dst, src []float32) {
+	if len(src) >= 32 {
+		blas.Saxpy(1, src, dst[:len(src)])
+		return
+	}
 	dst = dst[:len(src)]
 	for i, v := range src {
 		dst[i] += v
