@@ -107,6 +107,9 @@ def main():
         out["optim"][name] = {"p0": fill(300, (10,), 1.0).tolist(), "steps": steps}
     with open(OUT, "w") as f:
         json.dump(out, f)
+    import numpy as np
+    np.save(os.path.join(os.path.dirname(OUT), "arange_2x3.npy"), np.arange(6, dtype=np.float32).reshape(2, 3))
+    np.save(os.path.join(os.path.dirname(OUT), "arange_5.npy"), np.arange(5, dtype=np.float32))
     print("wrote", OUT, os.path.getsize(OUT), "bytes")
 
 

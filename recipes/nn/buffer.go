@@ -80,3 +80,12 @@ func mustRank(layer string, x *Tensor, rank int, want string) {
 func newParam(name string, noDecay bool, shape ...int) *Param {
 	return &Param{Name: name, Value: New(shape...), Grad: New(shape...), NoDecay: noDecay}
 }
+
+// product is the number of elements of a shape.
+func product(s []int) int {
+	n := 1
+	for _, v := range s {
+		n *= v
+	}
+	return n
+}

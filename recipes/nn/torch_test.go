@@ -192,14 +192,6 @@ func closeToNorm(t *testing.T, what string, got []float32, want []float64, norm,
 	}
 }
 
-func product(s []int) int {
-	n := 1
-	for _, v := range s {
-		n *= v
-	}
-	return n
-}
-
 func TestOptimisersMatchPyTorch(t *testing.T) {
 	v := loadTorchVectors(t)
 	mk := map[string]func([]*Param) Optimizer{
