@@ -193,25 +193,33 @@ func split(m, n, threads int) (tm, tn int) {
 	return tm, tn
 }
 
+// balance splits n into the fewest blocks of at most block and returns
+// the block size, a multiple of q, that makes them about equal (so that
+// the last block is not a sliver).
+func balance(n, block, q int) int {
+	nb := (n + block - 1) / block
+	return min(block, roundUp((n+nb-1)/nb, q))
+}
+
 // tile computes rows [i0, i1) and columns [j0, j1) of C.
 func (j *gemmJob) tile(ws *workspace, i0, i1, j0, j1 int) {
-	kcMax := min(blockK, j.k)
-	ncMax := min(blockN, roundUp(j1-j0, nr))
-	mcMax := min(blockM, roundUp(i1-i0, mr))
-	ws.reserve(mcMax*kcMax, ncMax*kcMax)
+	kc := balance(j.k, blockK, 8)
+	mc := balance(i1-i0, blockM, mr)
+	nc := balance(j1-j0, blockN, nr)
+	ws.reserve(mc*kc, roundUp(nc, nr)*kc)
 	ldc := j.ldc
-	for jc := j0; jc < j1; jc += blockN {
-		nb := min(blockN, j1-jc)
-		for pc := 0; pc < j.k; pc += blockK {
-			kb := min(blockK, j.k-pc)
+	for jc := j0; jc < j1; jc += nc {
+		nb := min(nc, j1-jc)
+		for pc := 0; pc < j.k; pc += kc {
+			kb := min(kc, j.k-pc)
 			bp := ws.b[:roundUp(nb, nr)*kb]
 			packB(bp, j.transB, j.b, j.ldb, pc, kb, jc, nb)
 			beta := j.beta
 			if pc > 0 {
 				beta = 1
 			}
-			for ic := i0; ic < i1; ic += blockM {
-				mb := min(blockM, i1-ic)
+			for ic := i0; ic < i1; ic += mc {
+				mb := min(mc, i1-ic)
 				// Rows below direct read A in place (A not transposed:
 				// row i of the sliver is a row of A, stride lda); the
 				// others come from the packed buffer.

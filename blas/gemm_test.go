@@ -181,10 +181,18 @@ func TestSgemmPanics(t *testing.T) {
 		f    func()
 		want string
 	}{
-		{"short a", func() { Sgemm(false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2) }, "blas: a has 3 elements"},
-		{"short b transposed", func() { Sgemm(false, true, 2, 3, 2, 1, make([]float32, 4), 2, make([]float32, 5), 2, 0, make([]float32, 6), 3) }, "blas: b has 5 elements"},
-		{"short c", func() { Sgemm(false, false, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, make([]float32, 3), 2) }, "blas: c has 3 elements"},
-		{"small ldc", func() { Sgemm(false, false, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, make([]float32, 4), 1) }, "blas: ldc=1 < 2"},
+		{"short a", func() {
+			Sgemm(false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2)
+		}, "blas: a has 3 elements"},
+		{"short b transposed", func() {
+			Sgemm(false, true, 2, 3, 2, 1, make([]float32, 4), 2, make([]float32, 5), 2, 0, make([]float32, 6), 3)
+		}, "blas: b has 5 elements"},
+		{"short c", func() {
+			Sgemm(false, false, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, make([]float32, 3), 2)
+		}, "blas: c has 3 elements"},
+		{"small ldc", func() {
+			Sgemm(false, false, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, make([]float32, 4), 1)
+		}, "blas: ldc=1 < 2"},
 		{"negative", func() { Sgemm(false, false, -1, 2, 2, 1, nil, 2, nil, 2, 0, nil, 2) }, "blas: negative size"},
 		{"sdot", func() { Sdot(make([]float32, 2), make([]float32, 3)) }, "blas: Sdot lengths differ"},
 		{"saxpy", func() { Saxpy(1, make([]float32, 2), make([]float32, 3)) }, "blas: Saxpy lengths differ"},

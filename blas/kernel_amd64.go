@@ -41,10 +41,30 @@ func setImpl(asm bool) {
 	if asm && hasAVX2FMA {
 		microKernel = kernelAVX2
 		dotImpl = func(x, y []float32) float32 { return sdotAVX2(len(x), unsafe.SliceData(x), unsafe.SliceData(y)) }
-		axpyImpl = func(alpha float32, x, y []float32) { saxpyAVX2(len(x), alpha, unsafe.SliceData(x), unsafe.SliceData(y)) }
+		axpyImpl = func(alpha float32, x, y []float32) {
+			saxpyAVX2(len(x), alpha, unsafe.SliceData(x), unsafe.SliceData(y))
+		}
 		scalImpl = func(alpha float32, x []float32) { sscalAVX2(len(x), alpha, unsafe.SliceData(x)) }
+		packBNFast = func(kb int, src []float32, ldb int, dst []float32) {
+			packBNAVX2(kb, unsafe.SliceData(src), uintptr(ldb)*4, unsafe.SliceData(dst))
+		}
+		packATFast = func(kb int, src []float32, lda int, dst []float32) {
+			packATAVX2(kb, unsafe.SliceData(src), uintptr(lda)*4, unsafe.SliceData(dst))
+		}
+		packBTFast = func(k8 int, src []float32, ldb int, dst []float32) {
+			packBTAVX2(k8, unsafe.SliceData(src), uintptr(ldb)*4, unsafe.SliceData(dst))
+		}
 		asmOn = true
 		return
 	}
 	setGeneric()
 }
+
+//go:noescape
+func packBNAVX2(kb int, src *float32, ldb uintptr, dst *float32)
+
+//go:noescape
+func packATAVX2(kb int, src *float32, lda uintptr, dst *float32)
+
+//go:noescape
+func packBTAVX2(k8 int, src *float32, ldb uintptr, dst *float32)

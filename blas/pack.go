@@ -11,8 +11,13 @@ func packB(dst []float32, transB bool, b []float32, ldb, pc, kb, jc, nb int) {
 			// op(B)[p][j] = b[p*ldb+j]: each panel row is a contiguous copy.
 			src := b[pc*ldb+jc+j0:]
 			if w == nr {
+				src = src[:(kb-1)*ldb+nr]
+				if packBNFast != nil {
+					packBNFast(kb, src, ldb, panel)
+					continue
+				}
 				for p := 0; p < kb; p++ {
-					*(*[nr]float32)(panel[p*nr:]) = *(*[nr]float32)(src[p*ldb:])
+					copy(panel[p*nr:p*nr+nr], src[p*ldb:p*ldb+nr])
 				}
 				continue
 			}
@@ -24,11 +29,18 @@ func packB(dst []float32, transB bool, b []float32, ldb, pc, kb, jc, nb int) {
 			continue
 		}
 		// op(B)[p][j] = b[j*ldb+p]: read rows of B, write strided.
+		p0 := 0
+		if w == nr && packBTFast != nil && kb >= 8 {
+			src := b[(jc+j0)*ldb+pc:]
+			src = src[:(nr-1)*ldb+kb]
+			packBTFast(kb/8, src, ldb, panel)
+			p0 = kb &^ 7
+		}
 		for jj := 0; jj < w; jj++ {
 			src := b[(jc+j0+jj)*ldb+pc:]
 			src = src[:kb]
-			for p, v := range src {
-				panel[p*nr+jj] = v
+			for p := p0; p < kb; p++ {
+				panel[p*nr+jj] = src[p]
 			}
 		}
 		if w < nr {
@@ -51,8 +63,14 @@ func packA(dst []float32, transA bool, a []float32, lda, ic, mb, pc, kb int) {
 			// op(A)[i][p] = a[p*lda+i]: each sliver column is contiguous.
 			src := a[pc*lda+ic+i0:]
 			if h == mr {
+				src = src[:(kb-1)*lda+mr]
+				if packATFast != nil {
+					packATFast(kb, src, lda, sl)
+					continue
+				}
 				for p := 0; p < kb; p++ {
-					*(*[mr]float32)(sl[p*mr:]) = *(*[mr]float32)(src[p*lda:])
+					d, s := sl[p*mr:p*mr+mr], src[p*lda:p*lda+mr]
+					d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
 				}
 				continue
 			}
