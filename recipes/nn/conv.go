@@ -180,7 +180,14 @@ func (c *Conv2d) Backward(dy *Tensor) *Tensor {
 		}
 		d := dy.Data[lo*hw*co : hi*hw*co]
 		part := c.parts[i*psize : (i+1)*psize]
-		blas.Sgemm(true, false, co, K, rows, 1, d, co, col, K, 0, part[:wsize], K)
+		if K < 16 {
+			// Few columns (a first layer on grey or RGB images): the
+			// transposed product dWᵀ = colᵀ·dy fills the 16-wide
+			// micro-kernel better. Stored transposed, added back below.
+			blas.Sgemm(true, false, K, co, rows, 1, col, K, d, co, 0, part[:wsize], co)
+		} else {
+			blas.Sgemm(true, false, co, K, rows, 1, d, co, col, K, 0, part[:wsize], K)
+		}
 		if c.Bias != nil {
 			sumRows(part[wsize:], d, co)
 		}
@@ -199,7 +206,15 @@ func (c *Conv2d) Backward(dy *Tensor) *Tensor {
 	g := c.Weight.Grad.Data
 	for i := 0; i < nc; i++ {
 		part := c.parts[i*psize : (i+1)*psize]
-		addTo(g, part[:wsize])
+		if K < 16 {
+			for k := 0; k < K; k++ {
+				for o := 0; o < co; o++ {
+					g[o*K+k] += part[k*co+o]
+				}
+			}
+		} else {
+			addTo(g, part[:wsize])
+		}
 		if c.Bias != nil {
 			addTo(c.Bias.Grad.Data, part[wsize:])
 		}
@@ -214,6 +229,10 @@ func (c *Conv2d) Backward(dy *Tensor) *Tensor {
 func (c *Conv2d) im2col(col, img []float32, h, w int) {
 	ci, s, p := c.InC, c.Stride, c.Pad
 	K := c.k()
+	if ci*c.KW < 8 {
+		c.im2colNarrow(col, img, h, w)
+		return
+	}
 	r := 0
 	for oh := 0; oh < c.oh; oh++ {
 		for ow := 0; ow < c.ow; ow++ {
@@ -240,6 +259,53 @@ func (c *Conv2d) im2col(col, img []float32, h, w int) {
 						clear32(row[j : j+ci])
 					} else {
 						copy(row[j:j+ci], img[(ih*w+iw)*ci:(ih*w+iw+1)*ci])
+					}
+					j += ci
+				}
+			}
+		}
+	}
+}
+
+// im2colNarrow is im2col for few input channels (a first layer), element
+// by element rather than by copy calls of a handful of values.
+func (c *Conv2d) im2colNarrow(col, img []float32, h, w int) {
+	ci, s, p := c.InC, c.Stride, c.Pad
+	K := c.k()
+	run := c.KW * ci
+	r := 0
+	for oh := 0; oh < c.oh; oh++ {
+		ih0 := oh*s - p
+		rowsInside := ih0 >= 0 && ih0+c.KH <= h
+		for ow := 0; ow < c.ow; ow++ {
+			row := col[r*K : (r+1)*K : (r+1)*K]
+			r++
+			iw0 := ow*s - p
+			if rowsInside && iw0 >= 0 && iw0+c.KW <= w {
+				// interior: KH runs of KW·InC contiguous values
+				for kh := 0; kh < c.KH; kh++ {
+					src := img[((ih0+kh)*w+iw0)*ci:][:run]
+					dst := row[kh*run:][:run]
+					for t, v := range src {
+						dst[t] = v
+					}
+				}
+				continue
+			}
+			j := 0
+			for kh := 0; kh < c.KH; kh++ {
+				ih := ih0 + kh
+				for kw := 0; kw < c.KW; kw++ {
+					iw := iw0 + kw
+					if ih < 0 || ih >= h || iw < 0 || iw >= w {
+						for ch := 0; ch < ci; ch++ {
+							row[j+ch] = 0
+						}
+					} else {
+						src := img[(ih*w+iw)*ci : (ih*w+iw+1)*ci]
+						for ch, v := range src {
+							row[j+ch] = v
+						}
 					}
 					j += ci
 				}
