@@ -89,10 +89,11 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed)
+    # images stay uint8 (as torchvision keeps them) and are scaled per batch
     if a.data == "random":
-        imgs = torch.rand(4096, 1, 28, 28, generator=gen)
+        imgs = torch.randint(0, 256, (4096, 1, 28, 28), generator=gen, dtype=torch.uint8)
     else:
-        imgs = torch.from_numpy(np.load(a.data).astype(np.float32) / 255).unsqueeze(1)
+        imgs = torch.from_numpy(np.load(a.data)).unsqueeze(1)
     enc, head = convnet_s(), simclr_head()
     params = list(enc.parameters()) + list(head.parameters())
     opt = torch.optim.Adam(params, lr=1e-3)
@@ -105,7 +106,7 @@ def main():
             cpu0 = ru.ru_utime + ru.ru_stime
         idx = torch.randint(0, n, (a.batch,), generator=gen)
         t0 = time.perf_counter()
-        x = imgs[idx]
+        x = imgs[idx].float() / 255
         v = torch.cat([augment(x, gen), augment(x, gen)])
         z = head(enc(v))
         # rows i and i+B are the views of image i

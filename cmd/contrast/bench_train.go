@@ -274,45 +274,29 @@ func vmHWM() float64 {
 // nn.Trainer.
 func trainWorker(steps, warmup, batch, threads int, data string) (*trainResult, error) {
 	runtime.GOMAXPROCS(threads)
-	var imgs []float32
+	// Images stay uint8, as data loaders keep them, and are scaled to
+	// [0, 1] per view by the augmentation.
+	var imgs []byte
 	n := 4096
 	if data == "random" {
 		r := rand.New(rand.NewPCG(1, 1))
-		imgs = make([]float32, n*784)
+		imgs = make([]byte, n*784)
 		for i := range imgs {
-			imgs[i] = r.Float32()
+			imgs[i] = byte(r.UintN(256))
 		}
 	} else {
 		raw, m, err := readIDXImages(filepath.Join(data, "train-images-idx3-ubyte.gz"))
 		if err != nil {
 			return nil, err
 		}
-		n = m
-		imgs = make([]float32, len(raw))
-		for i, b := range raw {
-			imgs[i] = float32(b) / 255
-		}
+		n, imgs = m, raw
 	}
-	enc := nn.ConvNetS(nn.ConvNetConfig{Seed: 1})
-	head := heads.Reference(1)
-	model := nn.NewSequential(nn.Named("encoder", enc), nn.Named("head", head))
-	opt := nn.NewAdam(model.Params(), nn.AdamOptions{LR: 1e-3})
-	tr := nn.NewTrainer(model, opt)
-	aug := newBenchAugment(7)
-	views := nn.New(2*batch, 1, 28, 28)
-	inputs := func(idx []int) *nn.Tensor {
-		if views.Rows() != 2*len(idx) {
-			views = nn.New(2*len(idx), 1, 28, 28)
-		}
-		aug.views(views.Data, imgs, idx)
-		return views
-	}
-	var ntx ntXent
-	loss := func(z *nn.Tensor, _ []int) (float64, *nn.Tensor) { return ntx.loss(z, 0.5) }
+	st := newSimCLRStep(1, batch)
+	inputs, loss := st.funcs(imgs)
 	var times []time.Duration
 	var losses []float64
 	var cpu0 time.Duration
-	err := tr.Fit(inputs, loss, nn.FitOptions{
+	err := st.tr.Fit(inputs, loss, nn.FitOptions{
 		N: n, BatchSize: batch, Epochs: 1 << 20, DropLast: true, Seed: 1, Quiet: true,
 		OnStep: func(s nn.StepStat) bool {
 			if s.Step+1 == warmup {
@@ -339,4 +323,46 @@ func trainWorker(steps, warmup, batch, threads int, data string) (*trainResult, 
 		PeakRSSMB: vmHWM(), Steps: len(times), Batch: batch, Threads: threads,
 		FirstLoss: losses[0], LastLoss: losses[len(losses)-1],
 	}, nil
+}
+
+// simclrStep is the reference recipe's training state: ConvNet-S + SimCLR
+// head, Adam (lr 1e-3), the reference augmentation and NT-Xent (tau 0.5).
+type simclrStep struct {
+	tr    *nn.Trainer
+	aug   *benchAugment
+	ntx   ntXent
+	views *nn.Tensor
+}
+
+func newSimCLRStep(seed uint64, batch int) *simclrStep {
+	enc := nn.ConvNetS(nn.ConvNetConfig{Seed: seed})
+	head := heads.Reference(seed)
+	model := nn.NewSequential(nn.Named("encoder", enc), nn.Named("head", head))
+	opt := nn.NewAdam(model.Params(), nn.AdamOptions{LR: 1e-3})
+	return &simclrStep{tr: nn.NewTrainer(model, opt), aug: newBenchAugment(seed + 6), views: nn.New(2*batch, 1, 28, 28)}
+}
+
+// funcs returns the loop's input and loss functions over imgs (uint8,
+// 28x28 each).
+func (s *simclrStep) funcs(imgs []byte) (nn.InputFunc, nn.LossFunc) {
+	inputs := func(idx []int) *nn.Tensor {
+		if s.views.Rows() != 2*len(idx) {
+			s.views = nn.New(2*len(idx), 1, 28, 28)
+		}
+		s.aug.views(s.views.Data, imgs, idx)
+		return s.views
+	}
+	loss := func(z *nn.Tensor, _ []int) (float64, *nn.Tensor) { return s.ntx.loss(z, 0.5) }
+	return inputs, loss
+}
+
+// step runs one training step on the images idx through the loop and
+// returns its loss.
+func (s *simclrStep) step(imgs []byte, idx []int) float64 {
+	inputs, loss := s.funcs(imgs)
+	sub := func(k []int) *nn.Tensor { return inputs(idx) }
+	if err := s.tr.Fit(sub, loss, nn.FitOptions{N: len(idx), BatchSize: len(idx), Epochs: s.tr.Step + 1, NoShuffle: true, Quiet: true}); err != nil {
+		panic(err)
+	}
+	return s.tr.History[len(s.tr.History)-1].Loss
 }

@@ -29,7 +29,7 @@ func newBenchAugment(seed uint64) *benchAugment {
 
 // views writes views 0..B-1 (first view of each image) then B..2B-1
 // (second views) into dst [2B, 1, 28, 28] for the images idx of imgs.
-func (a *benchAugment) views(dst, imgs []float32, idx []int) {
+func (a *benchAugment) views(dst []float32, imgs []byte, idx []int) {
 	b := len(idx)
 	a.seeds = a.seeds[:0]
 	for i := 0; i < 2*b; i++ {
@@ -41,10 +41,13 @@ func (a *benchAugment) views(dst, imgs []float32, idx []int) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			var src [784]float32
 			for v := w; v < 2*b; v += p {
 				r := rand.New(rand.NewPCG(a.seeds[v], 12))
-				src := imgs[idx[v%b]*784 : (idx[v%b]+1)*784]
-				augmentOne(dst[v*784:(v+1)*784], src, r)
+				for i, px := range imgs[idx[v%b]*784 : (idx[v%b]+1)*784] {
+					src[i] = float32(px) / 255
+				}
+				augmentOne(dst[v*784:(v+1)*784], src[:], r)
 			}
 		}(w)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/gocontrast/contrast/recipes/nn"
@@ -46,10 +47,10 @@ func TestNTXentMatchesPyTorch(t *testing.T) {
 }
 
 func TestAugmentRangeAndDeterminism(t *testing.T) {
-	imgs := make([]float32, 3*784)
+	imgs := make([]byte, 3*784)
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range imgs {
-		imgs[i] = r.Float32()
+		imgs[i] = byte(r.UintN(256))
 	}
 	a1, a2 := newBenchAugment(5), newBenchAugment(5)
 	v1, v2 := make([]float32, 6*784), make([]float32, 6*784)
@@ -71,5 +72,32 @@ func TestAugmentRangeAndDeterminism(t *testing.T) {
 	}
 	if same {
 		t.Error("the two views of image 0 are identical")
+	}
+}
+
+var sinkLoss float64
+
+// BenchmarkSimCLRStep is one step of the reference recipe as
+// `contrast bench train` runs it: augment 2 views of 256 images, ConvNet-S
+// + SimCLR head forward, NT-Xent, backward, Adam.
+func BenchmarkSimCLRStep(b *testing.B) {
+	for _, batch := range []int{32, 256} {
+		b.Run(strconv.Itoa(batch), func(b *testing.B) {
+			st := newSimCLRStep(1, batch)
+			imgs := make([]byte, 1024*784)
+			r := rand.New(rand.NewPCG(1, 1))
+			for i := range imgs {
+				imgs[i] = byte(r.UintN(256))
+			}
+			idx := make([]int, batch)
+			for i := range idx {
+				idx[i] = i
+			}
+			st.step(imgs, idx) // allocate the workspaces
+			b.ResetTimer()
+			for range b.N {
+				sinkLoss = st.step(imgs, idx)
+			}
+		})
 	}
 }
