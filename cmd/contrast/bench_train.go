@@ -295,7 +295,7 @@ func trainWorker(steps, warmup, batch, threads int, data string) (*trainResult, 
 	inputs, loss := st.funcs(imgs)
 	var times []time.Duration
 	var losses []float64
-	var cpu0 time.Duration
+	cpu0 := cpuTime()
 	err := st.tr.Fit(inputs, loss, nn.FitOptions{
 		N: n, BatchSize: batch, Epochs: 1 << 20, DropLast: true, Seed: 1, Quiet: true,
 		OnStep: func(s nn.StepStat) bool {
