@@ -33,8 +33,66 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		gemmVector(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	if m*n*k <= smallMax {
+		gemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	j := gemmJob{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
 	j.run()
+}
+
+// smallMax is the number of multiply-adds (m*n*k) up to which Sgemm uses
+// plain loops: below it packing costs more than it saves.
+var smallMax = 128
+
+// gemmSmall is Sgemm by plain loops, for tiny products.
+func gemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		crow := c[i*ldc : i*ldc+n]
+		if transB {
+			for jj := range crow {
+				brow := b[jj*ldb : jj*ldb+k]
+				var s float32
+				if transA {
+					for p, v := range brow {
+						s += a[p*lda+i] * v
+					}
+				} else {
+					arow := a[i*lda : i*lda+k]
+					for p, v := range brow {
+						s += arow[p] * v
+					}
+				}
+				if beta == 0 {
+					crow[jj] = alpha * s
+				} else {
+					crow[jj] = alpha*s + beta*crow[jj]
+				}
+			}
+			continue
+		}
+		switch beta {
+		case 0:
+			clear(crow)
+		case 1:
+		default:
+			for jj := range crow {
+				crow[jj] *= beta
+			}
+		}
+		for p := 0; p < k; p++ {
+			var av float32
+			if transA {
+				av = alpha * a[p*lda+i]
+			} else {
+				av = alpha * a[i*lda+p]
+			}
+			brow := b[p*ldb : p*ldb+n]
+			for jj, v := range brow {
+				crow[jj] += av * v
+			}
+		}
+	}
 }
 
 func checkGemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
@@ -95,7 +153,7 @@ var (
 
 // parallelMin is the number of multiply-adds (m*n*k) below which Sgemm
 // stays on the calling goroutine.
-var parallelMin = 64 * 64 * 64
+var parallelMin = 128 * 128 * 128
 
 type gemmJob struct {
 	transA, transB bool
