@@ -278,40 +278,19 @@ func (j *gemmJob) tile(ws *workspace, i0, i1, j0, j1 int) {
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				// Rows below direct read A in place (A not transposed:
-				// row i of the sliver is a row of A, stride lda); the
-				// others come from the packed buffer.
-				direct := 0
-				if j.transA {
-					packA(ws.a, true, j.a, j.lda, ic, mb, pc, kb)
-				} else {
-					direct = mb - mb%mr
-					if direct < mb {
-						packA(ws.a, false, j.a, j.lda, ic+direct, mb-direct, pc, kb)
-					}
-				}
+				packA(ws.a, j.transA, j.a, j.lda, ic, mb, pc, kb)
 				for jr := 0; jr < nb; jr += nr {
 					nw := min(nr, nb-jr)
 					bpanel := bp[jr*kb:]
 					for ir := 0; ir < mb; ir += mr {
 						mh := min(mr, mb-ir)
-						var as []float32
-						rsa, ksa := 1, mr
-						switch {
-						case ir < direct:
-							as = j.a[(ic+ir)*j.lda+pc:]
-							rsa, ksa = j.lda, 1
-						case j.transA:
-							as = ws.a[ir*kb:]
-						default:
-							as = ws.a[(ir-direct)*kb:]
-						}
+						as := ws.a[ir*kb:]
 						ci := (ic+ir)*ldc + jc + jr
 						if mh == mr && nw == nr {
-							microKernel(kb, as, rsa, ksa, bpanel, j.c[ci:], ldc, j.alpha, beta)
+							microKernel(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta)
 							continue
 						}
-						microKernel(kb, as, rsa, ksa, bpanel, ws.tmp[:], nr, 1, 0)
+						microKernel(kb, as, bpanel, ws.tmp[:], nr, 1, 0)
 						mergeTile(ws.tmp[:], j.c[ci:], ldc, mh, nw, j.alpha, beta)
 					}
 				}

@@ -9,11 +9,12 @@ const (
 
 // kernelFunc computes, for i < mr and j < nr,
 //
-//	c[i*ldc+j] = alpha * sum_{p<k} a[i*rsa+p*ksa] * b[p*nr+j] + beta*c[i*ldc+j]
+//	c[i*ldc+j] = alpha * sum_{p<k} a[p*mr+i] * b[p*nr+j] + beta*c[i*ldc+j]
 //
-// reading no element of c when beta == 0. The caller guarantees that all
-// the elements named are inside the slices (it may skip bounds checks).
-type kernelFunc func(k int, a []float32, rsa, ksa int, b []float32, c []float32, ldc int, alpha, beta float32)
+// from a packed sliver a of op(A) and a packed panel b of op(B), reading no
+// element of c when beta == 0. k >= 1. The caller guarantees that all the
+// elements named are inside the slices (it may skip bounds checks).
+type kernelFunc func(k int, a, b, c []float32, ldc int, alpha, beta float32)
 
 // The implementations in use; setImpl picks them.
 var (
@@ -31,6 +32,9 @@ var (
 	packBNFast func(kb int, src []float32, ldb int, dst []float32)
 	packATFast func(kb int, src []float32, lda int, dst []float32)
 	packBTFast func(k8 int, src []float32, ldb int, dst []float32)
+	// packANFast packs an mr-row sliver of op(A) = A for 8*k8 values of p
+	// from mr rows of src (stride lda).
+	packANFast func(k8 int, src []float32, lda int, dst []float32)
 )
 
 func setGeneric() {
@@ -38,7 +42,7 @@ func setGeneric() {
 	dotImpl = dotGeneric
 	axpyImpl = axpyGeneric
 	scalImpl = scalGeneric
-	packBNFast, packATFast, packBTFast = nil, nil, nil
+	packBNFast, packATFast, packBTFast, packANFast = nil, nil, nil, nil
 	asmOn = false
 }
 
@@ -54,21 +58,17 @@ func Accelerated() string {
 
 // kernelGeneric is the portable micro-kernel: plain Go, register-blocked
 // in 2x4 sub-tiles so that the accumulators stay in registers.
-func kernelGeneric(k int, a []float32, rsa, ksa int, b []float32, c []float32, ldc int, alpha, beta float32) {
-	if k == 0 {
-		storeTile(nil, c, ldc, alpha, beta)
-		return
-	}
+func kernelGeneric(k int, a, b, c []float32, ldc int, alpha, beta float32) {
 	var acc [mr * nr]float32
+	a = a[:k*mr]
 	b = b[:k*nr]
 	for i := 0; i < mr; i += 2 {
-		a0 := a[i*rsa:]
-		a1 := a[(i+1)*rsa:]
 		for j := 0; j < nr; j += 4 {
 			var c00, c01, c02, c03, c10, c11, c12, c13 float32
-			for p, q := 0, 0; p < k; p, q = p+1, q+ksa {
+			for p := 0; p < k; p++ {
 				bp := b[p*nr+j : p*nr+j+4 : p*nr+j+4]
-				x0, x1 := a0[q], a1[q]
+				ap := a[p*mr+i : p*mr+i+2 : p*mr+i+2]
+				x0, x1 := ap[0], ap[1]
 				b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
 				c00 += x0 * b0
 				c01 += x0 * b1
@@ -88,20 +88,14 @@ func kernelGeneric(k int, a []float32, rsa, ksa int, b []float32, c []float32, l
 	storeTile(acc[:], c, ldc, alpha, beta)
 }
 
-// storeTile writes c = alpha*acc + beta*c for an mr x nr tile (acc nil
-// means zeros), not reading c when beta == 0.
+// storeTile writes c = alpha*acc + beta*c for an mr x nr tile, not
+// reading c when beta == 0.
 func storeTile(acc []float32, c []float32, ldc int, alpha, beta float32) {
 	for i := 0; i < mr; i++ {
 		row := c[i*ldc : i*ldc+nr]
-		var ai []float32
-		if acc != nil {
-			ai = acc[i*nr : i*nr+nr]
-		}
+		ai := acc[i*nr : i*nr+nr]
 		for j := range row {
-			var v float32
-			if ai != nil {
-				v = alpha * ai[j]
-			}
+			v := alpha * ai[j]
 			if beta != 0 {
 				v += beta * row[j]
 			}

@@ -12,7 +12,7 @@ import (
 var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasAVX
 
 //go:noescape
-func kernel6x16AVX2(k int, a *float32, rsa, ksa uintptr, b *float32, c *float32, ldc uintptr, alpha, beta float32)
+func kernel6x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
 
 //go:noescape
 func sdotAVX2(n int, x, y *float32) float32
@@ -25,8 +25,8 @@ func sscalAVX2(n int, alpha float32, x *float32)
 
 // kernelAVX2 adapts the assembly micro-kernel to kernelFunc. The caller
 // guarantees that every element the kernel touches is inside the slices.
-func kernelAVX2(k int, a []float32, rsa, ksa int, b []float32, c []float32, ldc int, alpha, beta float32) {
-	kernel6x16AVX2(k, unsafe.SliceData(a), uintptr(rsa)*4, uintptr(ksa)*4, unsafe.SliceData(b), unsafe.SliceData(c), uintptr(ldc)*4, alpha, beta)
+func kernelAVX2(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+	kernel6x16AVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), uintptr(ldc)*4, alpha, beta)
 }
 
 func init() {
@@ -54,6 +54,9 @@ func setImpl(asm bool) {
 		packBTFast = func(k8 int, src []float32, ldb int, dst []float32) {
 			packBTAVX2(k8, unsafe.SliceData(src), uintptr(ldb)*4, unsafe.SliceData(dst))
 		}
+		packANFast = func(k8 int, src []float32, lda int, dst []float32) {
+			packANAVX2(k8, unsafe.SliceData(src), uintptr(lda)*4, unsafe.SliceData(dst))
+		}
 		asmOn = true
 		return
 	}
@@ -68,3 +71,6 @@ func packATAVX2(kb int, src *float32, lda uintptr, dst *float32)
 
 //go:noescape
 func packBTAVX2(k8 int, src *float32, ldb uintptr, dst *float32)
+
+//go:noescape
+func packANAVX2(k8 int, src *float32, lda uintptr, dst *float32)

@@ -3,35 +3,33 @@
 
 #include "textflag.h"
 
-// One k step of the 6x16 micro-kernel: two vectors of the packed B row,
-// six broadcasts of op(A)[i][p] (rows at AX, AX+R8, AX+2*R8, R9, R9+R8,
-// R9+2*R8), twelve fused multiply-adds into Y0..Y11.
-#define STEP6x16 \
-	VMOVUPS      (BX), Y12; \
-	VMOVUPS      32(BX), Y13; \
-	VBROADCASTSS (AX), Y14; \
-	VFMADD231PS  Y12, Y14, Y0; \
-	VFMADD231PS  Y13, Y14, Y1; \
-	VBROADCASTSS (AX)(R8*1), Y15; \
-	VFMADD231PS  Y12, Y15, Y2; \
-	VFMADD231PS  Y13, Y15, Y3; \
-	VBROADCASTSS (AX)(R8*2), Y14; \
-	VFMADD231PS  Y12, Y14, Y4; \
-	VFMADD231PS  Y13, Y14, Y5; \
-	VBROADCASTSS (R9), Y15; \
-	VFMADD231PS  Y12, Y15, Y6; \
-	VFMADD231PS  Y13, Y15, Y7; \
-	VBROADCASTSS (R9)(R8*1), Y14; \
-	VFMADD231PS  Y12, Y14, Y8; \
-	VFMADD231PS  Y13, Y14, Y9; \
-	VBROADCASTSS (R9)(R8*2), Y15; \
-	VFMADD231PS  Y12, Y15, Y10; \
-	VFMADD231PS  Y13, Y15, Y11; \
-	ADDQ         $64, BX; \
-	ADDQ         R10, AX; \
-	ADDQ         R10, R9
+// STEP6x16(ao, bo) is one k step of the 6x16 micro-kernel: two vectors of
+// the packed B row at bo(BX), six broadcasts of the packed A column at
+// ao(AX), twelve fused multiply-adds into Y0..Y11.
+#define STEP6x16(ao, bo) \
+	VMOVUPS      bo(BX), Y12;      \
+	VMOVUPS      bo+32(BX), Y13;   \
+	VBROADCASTSS ao(AX), Y14;      \
+	VFMADD231PS  Y12, Y14, Y0;     \
+	VFMADD231PS  Y13, Y14, Y1;     \
+	VBROADCASTSS ao+4(AX), Y15;    \
+	VFMADD231PS  Y12, Y15, Y2;     \
+	VFMADD231PS  Y13, Y15, Y3;     \
+	VBROADCASTSS ao+8(AX), Y14;    \
+	VFMADD231PS  Y12, Y14, Y4;     \
+	VFMADD231PS  Y13, Y14, Y5;     \
+	VBROADCASTSS ao+12(AX), Y15;   \
+	VFMADD231PS  Y12, Y15, Y6;     \
+	VFMADD231PS  Y13, Y15, Y7;     \
+	VBROADCASTSS ao+16(AX), Y14;   \
+	VFMADD231PS  Y12, Y14, Y8;     \
+	VFMADD231PS  Y13, Y14, Y9;     \
+	VBROADCASTSS ao+20(AX), Y15;   \
+	VFMADD231PS  Y12, Y15, Y10;    \
+	VFMADD231PS  Y13, Y15, Y11
 
-// Store one row of C (two vectors) as alpha*acc and move DX to the next row.
+// STORE0 stores one row of C (two vectors) as alpha*acc and moves DX to
+// the next row.
 #define STORE0(lo, hi) \
 	VMULPS  Y14, lo, lo; \
 	VMULPS  Y14, hi, hi; \
@@ -39,26 +37,29 @@
 	VMOVUPS hi, 32(DX);  \
 	ADDQ    R12, DX
 
-// func kernel6x16AVX2(k int, a *float32, rsa, ksa uintptr, b *float32, c *float32, ldc uintptr, alpha, beta float32)
+// STOREB stores one row of C as alpha*acc + beta*C and moves DX on.
+#define STOREB(lo, hi) \
+	VMULPS      Y14, lo, lo;      \
+	VMULPS      Y14, hi, hi;      \
+	VFMADD231PS (DX), Y15, lo;    \
+	VFMADD231PS 32(DX), Y15, hi;  \
+	VMOVUPS     lo, (DX);         \
+	VMOVUPS     hi, 32(DX);       \
+	ADDQ        R12, DX
+
+// func kernel6x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
 //
-// C[i][j] = alpha*sum_p A(i,p)*B[p][j] + beta*C[i][j] for i<6, j<16, where
-// A(i,p) is at a + i*rsa + p*ksa (byte strides), B is packed with 16
-// floats per p, and C rows are ldc bytes apart. With beta == 0, C is
-// not read.
-TEXT ·kernel6x16AVX2(SB), NOSPLIT, $0-64
+// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<6, j<16,
+// where C rows are ldc bytes apart; k >= 1. With beta == 0, C is not read.
+TEXT ·kernel6x16AVX2(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), AX
-	MOVQ rsa+16(FP), R8
-	MOVQ ksa+24(FP), R10
-	MOVQ b+32(FP), BX
-	MOVQ c+40(FP), DX
-	MOVQ ldc+48(FP), R12
+	MOVQ b+16(FP), BX
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R12
 
-	// R9 = a + 3*rsa; R13 = c + 3*ldc
-	LEAQ (R8)(R8*2), R9
-	ADDQ AX, R9
 	LEAQ (R12)(R12*2), R13
-	ADDQ DX, R13
+	ADDQ DX, R13 // c + 3*ldc
 
 	PREFETCHT0 (DX)
 	PREFETCHT0 (DX)(R12*1)
@@ -85,10 +86,12 @@ TEXT ·kernel6x16AVX2(SB), NOSPLIT, $0-64
 	JZ   tail
 
 loop4:
-	STEP6x16
-	STEP6x16
-	STEP6x16
-	STEP6x16
+	STEP6x16(0, 0)
+	STEP6x16(24, 64)
+	STEP6x16(48, 128)
+	STEP6x16(72, 192)
+	ADDQ $96, AX
+	ADDQ $256, BX
 	DECQ SI
 	JNZ  loop4
 
@@ -97,13 +100,15 @@ tail:
 	JZ   store
 
 loop1:
-	STEP6x16
+	STEP6x16(0, 0)
+	ADDQ $24, AX
+	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop1
 
 store:
-	VBROADCASTSS alpha+56(FP), Y14
-	MOVL         beta+60(FP), SI
+	VBROADCASTSS alpha+40(FP), Y14
+	MOVL         beta+44(FP), SI
 	ANDL         $0x7fffffff, SI
 	JNZ          storebeta
 
@@ -117,48 +122,13 @@ store:
 	RET
 
 storebeta:
-	VBROADCASTSS beta+60(FP), Y15
-	VMULPS       Y14, Y0, Y0
-	VMULPS       Y14, Y1, Y1
-	VFMADD231PS  (DX), Y15, Y0
-	VFMADD231PS  32(DX), Y15, Y1
-	VMOVUPS      Y0, (DX)
-	VMOVUPS      Y1, 32(DX)
-	ADDQ         R12, DX
-	VMULPS       Y14, Y2, Y2
-	VMULPS       Y14, Y3, Y3
-	VFMADD231PS  (DX), Y15, Y2
-	VFMADD231PS  32(DX), Y15, Y3
-	VMOVUPS      Y2, (DX)
-	VMOVUPS      Y3, 32(DX)
-	ADDQ         R12, DX
-	VMULPS       Y14, Y4, Y4
-	VMULPS       Y14, Y5, Y5
-	VFMADD231PS  (DX), Y15, Y4
-	VFMADD231PS  32(DX), Y15, Y5
-	VMOVUPS      Y4, (DX)
-	VMOVUPS      Y5, 32(DX)
-	ADDQ         R12, DX
-	VMULPS       Y14, Y6, Y6
-	VMULPS       Y14, Y7, Y7
-	VFMADD231PS  (DX), Y15, Y6
-	VFMADD231PS  32(DX), Y15, Y7
-	VMOVUPS      Y6, (DX)
-	VMOVUPS      Y7, 32(DX)
-	ADDQ         R12, DX
-	VMULPS       Y14, Y8, Y8
-	VMULPS       Y14, Y9, Y9
-	VFMADD231PS  (DX), Y15, Y8
-	VFMADD231PS  32(DX), Y15, Y9
-	VMOVUPS      Y8, (DX)
-	VMOVUPS      Y9, 32(DX)
-	ADDQ         R12, DX
-	VMULPS       Y14, Y10, Y10
-	VMULPS       Y14, Y11, Y11
-	VFMADD231PS  (DX), Y15, Y10
-	VFMADD231PS  32(DX), Y15, Y11
-	VMOVUPS      Y10, (DX)
-	VMOVUPS      Y11, 32(DX)
+	VBROADCASTSS beta+44(FP), Y15
+	STOREB(Y0, Y1)
+	STOREB(Y2, Y3)
+	STOREB(Y4, Y5)
+	STOREB(Y6, Y7)
+	STOREB(Y8, Y9)
+	STOREB(Y10, Y11)
 	VZEROUPPER
 	RET
 

@@ -82,11 +82,18 @@ func packA(dst []float32, transA bool, a []float32, lda, ic, mb, pc, kb int) {
 			continue
 		}
 		// op(A)[i][p] = a[i*lda+p]: read rows of A, write strided.
+		p0 := 0
+		if h == mr && packANFast != nil && kb >= 8 {
+			src := a[(ic+i0)*lda+pc:]
+			src = src[:(mr-1)*lda+kb]
+			packANFast(kb/8, src, lda, sl)
+			p0 = kb &^ 7
+		}
 		for ii := 0; ii < h; ii++ {
 			src := a[(ic+i0+ii)*lda+pc:]
 			src = src[:kb]
-			for p, v := range src {
-				sl[p*mr+ii] = v
+			for p := p0; p < kb; p++ {
+				sl[p*mr+ii] = src[p]
 			}
 		}
 		if h < mr {

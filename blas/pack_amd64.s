@@ -138,3 +138,52 @@ btloop:
 btdone:
 	VZEROUPPER
 	RET
+
+// STORE6(yreg, xreg, off) stores the first 6 floats of yreg at off(DI).
+#define STORE6(yreg, xreg, off) \
+	VMOVUPS      xreg, off(DI);    \
+	VEXTRACTF128 $1, yreg, xreg;   \
+	VMOVQ        xreg, off+16(DI)
+
+// func packANAVX2(k8 int, src *float32, lda uintptr, dst *float32)
+//
+// Packs a 6-row sliver of op(A) = A: src holds 6 rows of A, lda bytes
+// apart, each read for 8*k8 floats; dst gets 8*k8 columns of 6 floats
+// (dst[p*6+i] = src[i*lda/4+p]).
+TEXT ·packANAVX2(SB), NOSPLIT, $0-32
+	MOVQ  k8+0(FP), CX
+	MOVQ  src+8(FP), SI
+	MOVQ  lda+16(FP), R8
+	MOVQ  dst+24(FP), DI
+	TESTQ CX, CX
+	JZ    andone
+	LEAQ  (R8)(R8*2), R11 // 3L
+	LEAQ  (SI)(R11*1), R9 // src + 3L
+
+anloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R8*1), Y1
+	VMOVUPS (SI)(R8*2), Y2
+	VMOVUPS (R9), Y3
+	VMOVUPS (R9)(R8*1), Y4
+	VMOVUPS (R9)(R8*2), Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	TRANSPOSE8
+	STORE6(Y8, X8, 0)
+	STORE6(Y9, X9, 24)
+	STORE6(Y10, X10, 48)
+	STORE6(Y11, X11, 72)
+	STORE6(Y12, X12, 96)
+	STORE6(Y13, X13, 120)
+	STORE6(Y14, X14, 144)
+	STORE6(Y15, X15, 168)
+	ADDQ    $32, SI
+	ADDQ    $32, R9
+	ADDQ    $192, DI
+	DECQ    CX
+	JNZ     anloop
+
+andone:
+	VZEROUPPER
+	RET
