@@ -25,11 +25,12 @@ var (
 	asmOn       bool
 
 	// Optional fast packing of full panels (nil: the Go loops in pack.go).
-	// packBNFast copies kb rows of nr floats from src (stride ldb) to dst;
+	// packBNFast packs np full nr-column panels of op(B) = B, kb rows
+	// each, from src (stride ldb) to dst;
 	// packATFast copies kb rows of mr floats from src (stride lda) to dst;
 	// packBTFast packs an nr-column panel of op(B) = B^T for 8*k8 values of
 	// p from nr rows of src (stride ldb).
-	packBNFast func(kb int, src []float32, ldb int, dst []float32)
+	packBNFast func(kb, np int, src []float32, ldb int, dst []float32)
 	packATFast func(kb int, src []float32, lda int, dst []float32)
 	packBTFast func(k8 int, src []float32, ldb int, dst []float32)
 	// packANFast packs an mr-row sliver of op(A) = A for 8*k8 values of p

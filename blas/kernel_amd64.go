@@ -45,8 +45,8 @@ func setImpl(asm bool) {
 			saxpyAVX2(len(x), alpha, unsafe.SliceData(x), unsafe.SliceData(y))
 		}
 		scalImpl = func(alpha float32, x []float32) { sscalAVX2(len(x), alpha, unsafe.SliceData(x)) }
-		packBNFast = func(kb int, src []float32, ldb int, dst []float32) {
-			packBNAVX2(kb, unsafe.SliceData(src), uintptr(ldb)*4, unsafe.SliceData(dst))
+		packBNFast = func(kb, np int, src []float32, ldb int, dst []float32) {
+			packBNAVX2(kb, np, unsafe.SliceData(src), uintptr(ldb)*4, unsafe.SliceData(dst), uintptr(kb*nr)*4)
 		}
 		packATFast = func(kb int, src []float32, lda int, dst []float32) {
 			packATAVX2(kb, unsafe.SliceData(src), uintptr(lda)*4, unsafe.SliceData(dst))
@@ -64,7 +64,7 @@ func setImpl(asm bool) {
 }
 
 //go:noescape
-func packBNAVX2(kb int, src *float32, ldb uintptr, dst *float32)
+func packBNAVX2(kb, np int, src *float32, ldb uintptr, dst *float32, pstride uintptr)
 
 //go:noescape
 func packATAVX2(kb int, src *float32, lda uintptr, dst *float32)

@@ -3,24 +3,28 @@ package blas
 // packB copies the kb x nb block of op(B) starting at row pc, column jc
 // into dst as ceil(nb/nr) panels of kb rows by nr columns, panel after
 // panel, each row of a panel contiguous; columns past nb are zero.
+// packGroup is how many panels packB copies per pass over the rows.
+var packGroup = 8
+
 func packB(dst []float32, transB bool, b []float32, ldb, pc, kb, jc, nb int) {
-	for j0 := 0; j0 < nb; j0 += nr {
+	j0 := 0
+	if !transB && packBNFast != nil {
+		// Whole rows across up to 8 panels at a time.
+		group := packGroup
+		for ; j0+nr <= nb; j0 += group * nr {
+			np := min(group, (nb-j0)/nr)
+			src := b[pc*ldb+jc+j0:]
+			src = src[:(kb-1)*ldb+np*nr]
+			packBNFast(kb, np, src, ldb, dst[j0*kb:j0*kb+np*nr*kb])
+		}
+		j0 = nb - nb%nr
+	}
+	for ; j0 < nb; j0 += nr {
 		w := min(nr, nb-j0)
 		panel := dst[j0*kb : j0*kb+kb*nr]
 		if !transB {
 			// op(B)[p][j] = b[p*ldb+j]: each panel row is a contiguous copy.
 			src := b[pc*ldb+jc+j0:]
-			if w == nr {
-				src = src[:(kb-1)*ldb+nr]
-				if packBNFast != nil {
-					packBNFast(kb, src, ldb, panel)
-					continue
-				}
-				for p := 0; p < kb; p++ {
-					copy(panel[p*nr:p*nr+nr], src[p*ldb:p*ldb+nr])
-				}
-				continue
-			}
 			for p := 0; p < kb; p++ {
 				row := panel[p*nr : p*nr+nr]
 				copy(row, src[p*ldb:p*ldb+w])

@@ -2,27 +2,42 @@
 
 #include "textflag.h"
 
-// func packBNAVX2(kb int, src *float32, ldb uintptr, dst *float32)
+// func packBNAVX2(kb, np int, src *float32, ldb uintptr, dst *float32, pstride uintptr)
 //
-// Copies kb rows of 16 floats, ldb bytes apart in src, to dst (64 bytes
-// per row).
-TEXT ·packBNAVX2(SB), NOSPLIT, $0-32
-	MOVQ kb+0(FP), CX
-	MOVQ src+8(FP), SI
-	MOVQ ldb+16(FP), R8
-	MOVQ dst+24(FP), DI
+// Packs np adjacent 16-column panels of op(B) = B for kb rows: row p of
+// panel g (the 16 floats at src + p*ldb + g*64 bytes) goes to
+// dst + g*pstride + p*64. Reading whole rows across the panels keeps the
+// loads sequential in memory.
+TEXT ·packBNAVX2(SB), NOSPLIT, $0-48
+	MOVQ  kb+0(FP), CX
+	MOVQ  np+8(FP), R10
+	MOVQ  src+16(FP), SI
+	MOVQ  ldb+24(FP), R8
+	MOVQ  dst+32(FP), DI
+	MOVQ  pstride+40(FP), R9
 	TESTQ CX, CX
 	JZ    bndone
+	TESTQ R10, R10
+	JZ    bndone
 
-bnloop:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
+bnrow:
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ R10, DX
+
+bnpanel:
+	VMOVUPS (R11), Y0
+	VMOVUPS 32(R11), Y1
+	VMOVUPS Y0, (R12)
+	VMOVUPS Y1, 32(R12)
+	ADDQ    $64, R11
+	ADDQ    R9, R12
+	DECQ    DX
+	JNZ     bnpanel
 	ADDQ    R8, SI
 	ADDQ    $64, DI
 	DECQ    CX
-	JNZ     bnloop
+	JNZ     bnrow
 
 bndone:
 	VZEROUPPER
