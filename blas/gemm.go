@@ -290,7 +290,19 @@ func (j *gemmJob) tile(ws *workspace, i0, i1, j0, j1 int) {
 							microKernel(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta)
 							continue
 						}
-						microKernel(kb, as, bpanel, ws.tmp[:], nr, 1, 0)
+						kern := microKernel
+						if edgeKernels != nil {
+							w := 1
+							if nw <= nr/2 {
+								w = 0
+							}
+							kern = edgeKernels[mh][w]
+							if nw == nr/2 || nw == nr {
+								kern(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta)
+								continue
+							}
+						}
+						kern(kb, as, bpanel, ws.tmp[:], nr, 1, 0)
 						mergeTile(ws.tmp[:], j.c[ci:], ldc, mh, nw, j.alpha, beta)
 					}
 				}

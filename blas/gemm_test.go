@@ -129,6 +129,24 @@ func TestSgemmBlockEdges(t *testing.T) {
 	})
 }
 
+// TestSgemmEdgeTiles covers every partial micro-tile: heights 1..6 and
+// widths below, at and above half a panel.
+func TestSgemmEdgeTiles(t *testing.T) {
+	impls(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for m := 2; m <= 13; m++ {
+			for _, n := range []int{2, 5, 8, 9, 13, 16, 24, 29, 40} {
+				for _, tA := range []bool{false, true} {
+					for _, tB := range []bool{false, true} {
+						checkGemmCase(t, rng, tA, tB, m, n, 19, 1.5, 0, 0, 0, 1)
+						checkGemmCase(t, rng, tA, tB, m, n, 19, 1, -2, 1, 2, 0)
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestSgemmParallel runs products big enough to be split across
 // goroutines, with several thread caps.
 func TestSgemmParallel(t *testing.T) {

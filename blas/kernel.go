@@ -36,6 +36,10 @@ var (
 	// packANFast packs an mr-row sliver of op(A) = A for 8*k8 values of p
 	// from mr rows of src (stride lda).
 	packANFast func(k8 int, src []float32, lda int, dst []float32)
+
+	// edgeKernels[mh][w], when not nil, computes an mh x 8 (w 0) or
+	// mh x 16 (w 1) tile like microKernel, for the edges of C.
+	edgeKernels *[mr + 1][2]kernelFunc
 )
 
 func setGeneric() {
@@ -44,6 +48,7 @@ func setGeneric() {
 	axpyImpl = axpyGeneric
 	scalImpl = scalGeneric
 	packBNFast, packATFast, packBTFast, packANFast = nil, nil, nil, nil
+	edgeKernels = nil
 	asmOn = false
 }
 
