@@ -53,9 +53,9 @@ func rowAddr(i, off int) string {
 }
 
 func kernel(p func(string, ...any), m, n int) {
-	h := n / 8            // vectors per row
-	acc := m * h          // accumulators
-	sets := 1             // independent accumulator sets (to hide FMA latency)
+	h := n / 8   // vectors per row
+	acc := m * h // accumulators
+	sets := 1    // independent accumulator sets (to hide FMA latency)
 	if acc <= 6 {
 		sets = 2
 	}
