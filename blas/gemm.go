@@ -37,9 +37,17 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		gemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	if gemmOverride != nil {
+		gemmOverride(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	j := gemmJob{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
 	j.run()
 }
+
+// gemmOverride, when set (build tag openblas), computes the products that
+// would otherwise go to the packed kernels.
+var gemmOverride func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 
 // smallMax is the number of multiply-adds (m*n*k) up to which Sgemm uses
 // plain loops: below it packing costs more than it saves.

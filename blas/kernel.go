@@ -53,9 +53,13 @@ func setGeneric() {
 }
 
 // Accelerated reports which kernels Sgemm and the vector routines use on
-// this machine: "avx2+fma" (amd64 with AVX2 and FMA) or "generic" (the
-// portable Go kernels).
+// this machine: "avx2+fma" (amd64 with AVX2 and FMA), "generic" (the
+// portable Go kernels) or "openblas" (built with -tags openblas: Sgemm's
+// larger products go to OpenBLAS).
 func Accelerated() string {
+	if gemmOverride != nil {
+		return "openblas"
+	}
 	if asmOn {
 		return "avx2+fma"
 	}
