@@ -22,6 +22,8 @@ var (
 	dotImpl                = dotGeneric
 	axpyImpl               = axpyGeneric
 	scalImpl               = scalGeneric
+	dot4Impl               = dot4Generic
+	axpy4Impl              = axpy4Generic
 	asmOn       bool
 
 	// Optional fast packing of full panels (nil: the Go loops in pack.go).
@@ -47,6 +49,8 @@ func setGeneric() {
 	dotImpl = dotGeneric
 	axpyImpl = axpyGeneric
 	scalImpl = scalGeneric
+	dot4Impl = dot4Generic
+	axpy4Impl = axpy4Generic
 	packBNFast, packATFast, packBTFast, packANFast = nil, nil, nil, nil
 	edgeKernels = nil
 	asmOn = false
@@ -140,5 +144,19 @@ func axpyGeneric(alpha float32, x, y []float32) {
 func scalGeneric(alpha float32, x []float32) {
 	for i := range x {
 		x[i] *= alpha
+	}
+}
+
+// dot4Generic sets out[r] = dot(a[r*lda:r*lda+len(x)], x) for r < 4.
+func dot4Generic(a []float32, lda int, x []float32, out *[4]float32) {
+	for r := range out {
+		out[r] = dotGeneric(x, a[r*lda:r*lda+len(x)])
+	}
+}
+
+// axpy4Generic sets y += sum_r alpha[r]*a[r*lda:r*lda+len(y)] for r < 4.
+func axpy4Generic(alpha *[4]float32, a []float32, lda int, y []float32) {
+	for r, al := range alpha {
+		axpyGeneric(al, a[r*lda:r*lda+len(y)], y)
 	}
 }

@@ -81,6 +81,12 @@ func saxpyAVX2(n int, alpha float32, x, y *float32)
 //go:noescape
 func sscalAVX2(n int, alpha float32, x *float32)
 
+//go:noescape
+func sdot4AVX2(n int, a *float32, lda uintptr, x *float32, out *float32)
+
+//go:noescape
+func saxpy4AVX2(n int, alpha *float32, a *float32, lda uintptr, y *float32)
+
 // kernelAVX2 is the main 6x16 micro-kernel. The caller guarantees that
 // every element the kernel touches is inside the slices.
 func kernelAVX2(k int, a, b, c []float32, ldc int, alpha, beta float32) {
@@ -116,6 +122,12 @@ func setImpl(asm bool) {
 			packANAVX2(k8, unsafe.SliceData(src), uintptr(lda)*4, unsafe.SliceData(dst))
 		}
 		edgeKernels = &avx2Edge
+		dot4Impl = func(a []float32, lda int, x []float32, out *[4]float32) {
+			sdot4AVX2(len(x), unsafe.SliceData(a), uintptr(lda)*4, unsafe.SliceData(x), &out[0])
+		}
+		axpy4Impl = func(alpha *[4]float32, a []float32, lda int, y []float32) {
+			saxpy4AVX2(len(y), &alpha[0], unsafe.SliceData(a), uintptr(lda)*4, unsafe.SliceData(y))
+		}
 		asmOn = true
 		return
 	}
