@@ -287,17 +287,24 @@ func (j *gemmJob) tile(ws *workspace, i0, i1, j0, j1 int) {
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
 				packA(ws.a, j.transA, j.a, j.lda, ic, mb, pc, kb)
+				full := mb / mr // whole slivers
 				for jr := 0; jr < nb; jr += nr {
 					nw := min(nr, nb-jr)
 					bpanel := bp[jr*kb:]
-					for ir := 0; ir < mb; ir += mr {
+					ci := ic*ldc + jc + jr
+					ir := 0
+					switch {
+					case nw == nr && full > 0:
+						microKernel(kb, ws.a, bpanel, j.c[ci:], ldc, j.alpha, beta, full)
+						ir = full * mr
+					case nw == nr/2 && full > 0 && edgeKernels != nil:
+						edgeKernels[mr][0](kb, ws.a, bpanel, j.c[ci:], ldc, j.alpha, beta, full)
+						ir = full * mr
+					}
+					for ; ir < mb; ir += mr {
 						mh := min(mr, mb-ir)
 						as := ws.a[ir*kb:]
 						ci := (ic+ir)*ldc + jc + jr
-						if mh == mr && nw == nr {
-							microKernel(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta)
-							continue
-						}
 						kern := microKernel
 						if edgeKernels != nil {
 							w := 1
@@ -306,11 +313,14 @@ func (j *gemmJob) tile(ws *workspace, i0, i1, j0, j1 int) {
 							}
 							kern = edgeKernels[mh][w]
 							if nw == nr/2 || nw == nr {
-								kern(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta)
+								kern(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta, 1)
 								continue
 							}
+						} else if mh == mr && nw == nr {
+							kern(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta, 1)
+							continue
 						}
-						kern(kb, as, bpanel, ws.tmp[:], nr, 1, 0)
+						kern(kb, as, bpanel, ws.tmp[:], nr, 1, 0, 1)
 						mergeTile(ws.tmp[:], j.c[ci:], ldc, mh, nw, j.alpha, beta)
 					}
 				}

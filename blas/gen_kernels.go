@@ -62,16 +62,21 @@ func kernel(p func(string, ...any), m, n int) {
 	reg := func(set, i, j int) string { return fmt.Sprintf("Y%d", set*acc+i*h+j) }
 	name := fmt.Sprintf("kern%dx%dAVX2", m, n)
 	p("")
-	p("// func %s(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)", name)
+	p("// func %s(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)", name)
 	p("//")
-	p("// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<%d, j<%d,", m, n)
-	p("// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.")
-	p("TEXT ·%s(SB), NOSPLIT, $0-48", name)
-	p("\tMOVQ k+0(FP), CX")
+	p("// For each of count tiles t (count >= 1), with A slivers packed one")
+	p("// after the other (6*k floats each) and C tiles 6 rows apart:")
+	p("// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]")
+	p("// for i<%d, j<%d, C rows ldc bytes apart, k >= 1.", m, n)
+	p("// With beta == 0, C is not read.")
+	p("TEXT ·%s(SB), NOSPLIT, $0-56", name)
 	p("\tMOVQ a+8(FP), AX")
-	p("\tMOVQ b+16(FP), BX")
 	p("\tMOVQ c+24(FP), DX")
 	p("\tMOVQ ldc+32(FP), R12")
+	p("\tMOVQ count+48(FP), R10")
+	p("sliver:")
+	p("\tMOVQ k+0(FP), CX")
+	p("\tMOVQ b+16(FP), BX")
 	p("\tLEAQ (R12)(R12*2), R13")
 	p("\tADDQ DX, R13")
 	for i := 0; i < m; i++ {
@@ -128,8 +133,7 @@ func kernel(p func(string, ...any), m, n int) {
 			p("\tVMOVUPS %s, %s", reg(0, i, j), rowAddr(i, 32*j))
 		}
 	}
-	p("\tVZEROUPPER")
-	p("\tRET")
+	p("\tJMP  next")
 	p("storebeta:")
 	p("\tVBROADCASTSS beta+44(FP), Y15")
 	for i := 0; i < m; i++ {
@@ -139,6 +143,11 @@ func kernel(p func(string, ...any), m, n int) {
 			p("\tVMOVUPS %s, %s", reg(0, i, j), rowAddr(i, 32*j))
 		}
 	}
+	p("next:")
+	p("\tLEAQ (R13)(R12*2), DX // c += 6*ldc")
+	p("\tADDQ R12, DX")
+	p("\tDECQ R10")
+	p("\tJNZ  sliver")
 	p("\tVZEROUPPER")
 	p("\tRET")
 }

@@ -12,9 +12,12 @@ const (
 //	c[i*ldc+j] = alpha * sum_{p<k} a[p*mr+i] * b[p*nr+j] + beta*c[i*ldc+j]
 //
 // from a packed sliver a of op(A) and a packed panel b of op(B), reading no
-// element of c when beta == 0. k >= 1. The caller guarantees that all the
-// elements named are inside the slices (it may skip bounds checks).
-type kernelFunc func(k int, a, b, c []float32, ldc int, alpha, beta float32)
+// element of c when beta == 0. k >= 1. It does so count times (count >=
+// 1), for the consecutive slivers of a (mr*k floats apart) and the tiles
+// of c below one another (mr rows apart), with the same panel b. The
+// caller guarantees that all the elements named are inside the slices (it
+// may skip bounds checks).
+type kernelFunc func(k int, a, b, c []float32, ldc int, alpha, beta float32, count int)
 
 // The implementations in use; setImpl picks them.
 var (
@@ -72,7 +75,13 @@ func Accelerated() string {
 
 // kernelGeneric is the portable micro-kernel: plain Go, register-blocked
 // in 2x4 sub-tiles so that the accumulators stay in registers.
-func kernelGeneric(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+func kernelGeneric(k int, a, b, c []float32, ldc int, alpha, beta float32, count int) {
+	for t := 0; t < count; t++ {
+		kernelGeneric1(k, a[t*mr*k:], b, c[t*mr*ldc:], ldc, alpha, beta)
+	}
+}
+
+func kernelGeneric1(k int, a, b, c []float32, ldc int, alpha, beta float32) {
 	var acc [mr * nr]float32
 	a = a[:k*mr]
 	b = b[:k*nr]

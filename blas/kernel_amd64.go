@@ -18,47 +18,47 @@ var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasAVX
 // first N columns of a packed panel of B.
 //
 //go:noescape
-func kern6x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern6x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern6x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern6x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern5x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern5x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern5x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern5x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern4x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern4x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern4x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern4x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern3x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern3x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern3x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern3x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern2x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern2x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern2x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern2x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern1x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern1x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 //go:noescape
-func kern1x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+func kern1x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
-type asmKernel func(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+type asmKernel func(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 // wrap adapts an assembly micro-kernel to kernelFunc.
 func wrap(f asmKernel) kernelFunc {
-	return func(k int, a, b, c []float32, ldc int, alpha, beta float32) {
-		f(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), uintptr(ldc)*4, alpha, beta)
+	return func(k int, a, b, c []float32, ldc int, alpha, beta float32, count int) {
+		f(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), uintptr(ldc)*4, alpha, beta, count)
 	}
 }
 
@@ -89,8 +89,8 @@ func saxpy4AVX2(n int, alpha *float32, a *float32, lda uintptr, y *float32)
 
 // kernelAVX2 is the main 6x16 micro-kernel. The caller guarantees that
 // every element the kernel touches is inside the slices.
-func kernelAVX2(k int, a, b, c []float32, ldc int, alpha, beta float32) {
-	kern6x16AVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), uintptr(ldc)*4, alpha, beta)
+func kernelAVX2(k int, a, b, c []float32, ldc int, alpha, beta float32, count int) {
+	kern6x16AVX2(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), uintptr(ldc)*4, alpha, beta, count)
 }
 
 func init() {

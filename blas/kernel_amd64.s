@@ -5,16 +5,21 @@
 
 #include "textflag.h"
 
-// func kern1x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern1x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<1, j<8,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern1x8AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<1, j<8, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern1x8AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -59,26 +64,35 @@ store:
 	JNZ  storebeta
 	VMULPS Y14, Y0, Y0
 	VMOVUPS Y0, (DX)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
 	VFMADD231PS (DX), Y15, Y0
 	VMOVUPS Y0, (DX)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern1x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern1x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<1, j<16,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern1x16AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<1, j<16, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern1x16AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -138,8 +152,7 @@ store:
 	VMOVUPS Y0, (DX)
 	VMULPS Y14, Y1, Y1
 	VMOVUPS Y1, 32(DX)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -148,19 +161,29 @@ storebeta:
 	VMULPS Y14, Y1, Y1
 	VFMADD231PS 32(DX), Y15, Y1
 	VMOVUPS Y1, 32(DX)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern2x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern2x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<2, j<8,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern2x8AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<2, j<8, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern2x8AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -221,8 +244,7 @@ store:
 	VMOVUPS Y0, (DX)
 	VMULPS Y14, Y1, Y1
 	VMOVUPS Y1, (DX)(R12*1)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -231,19 +253,29 @@ storebeta:
 	VMULPS Y14, Y1, Y1
 	VFMADD231PS (DX)(R12*1), Y15, Y1
 	VMOVUPS Y1, (DX)(R12*1)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern2x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern2x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<2, j<16,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern2x16AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<2, j<16, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern2x16AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -329,8 +361,7 @@ store:
 	VMOVUPS Y2, (DX)(R12*1)
 	VMULPS Y14, Y3, Y3
 	VMOVUPS Y3, 32(DX)(R12*1)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -345,19 +376,29 @@ storebeta:
 	VMULPS Y14, Y3, Y3
 	VFMADD231PS 32(DX)(R12*1), Y15, Y3
 	VMOVUPS Y3, 32(DX)(R12*1)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern3x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern3x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<3, j<8,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern3x8AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<3, j<8, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern3x8AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -434,8 +475,7 @@ store:
 	VMOVUPS Y1, (DX)(R12*1)
 	VMULPS Y14, Y2, Y2
 	VMOVUPS Y2, (DX)(R12*2)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -447,19 +487,29 @@ storebeta:
 	VMULPS Y14, Y2, Y2
 	VFMADD231PS (DX)(R12*2), Y15, Y2
 	VMOVUPS Y2, (DX)(R12*2)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern3x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern3x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<3, j<16,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern3x16AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<3, j<16, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern3x16AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -571,8 +621,7 @@ store:
 	VMOVUPS Y4, (DX)(R12*2)
 	VMULPS Y14, Y5, Y5
 	VMOVUPS Y5, 32(DX)(R12*2)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -593,19 +642,29 @@ storebeta:
 	VMULPS Y14, Y5, Y5
 	VFMADD231PS 32(DX)(R12*2), Y15, Y5
 	VMOVUPS Y5, 32(DX)(R12*2)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern4x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern4x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<4, j<8,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern4x8AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<4, j<8, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern4x8AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -698,8 +757,7 @@ store:
 	VMOVUPS Y2, (DX)(R12*2)
 	VMULPS Y14, Y3, Y3
 	VMOVUPS Y3, (R13)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -714,19 +772,29 @@ storebeta:
 	VMULPS Y14, Y3, Y3
 	VFMADD231PS (R13), Y15, Y3
 	VMOVUPS Y3, (R13)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern4x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern4x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<4, j<16,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern4x16AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<4, j<16, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern4x16AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -848,8 +916,7 @@ store:
 	VMOVUPS Y6, (R13)
 	VMULPS Y14, Y7, Y7
 	VMOVUPS Y7, 32(R13)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -876,19 +943,29 @@ storebeta:
 	VMULPS Y14, Y7, Y7
 	VFMADD231PS 32(R13), Y15, Y7
 	VMOVUPS Y7, 32(R13)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern5x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern5x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<5, j<8,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern5x8AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<5, j<8, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern5x8AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -997,8 +1074,7 @@ store:
 	VMOVUPS Y3, (R13)
 	VMULPS Y14, Y4, Y4
 	VMOVUPS Y4, (R13)(R12*1)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -1016,19 +1092,29 @@ storebeta:
 	VMULPS Y14, Y4, Y4
 	VFMADD231PS (R13)(R12*1), Y15, Y4
 	VMOVUPS Y4, (R13)(R12*1)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern5x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern5x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<5, j<16,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern5x16AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<5, j<16, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern5x16AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -1172,8 +1258,7 @@ store:
 	VMOVUPS Y8, (R13)(R12*1)
 	VMULPS Y14, Y9, Y9
 	VMOVUPS Y9, 32(R13)(R12*1)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -1206,19 +1291,29 @@ storebeta:
 	VMULPS Y14, Y9, Y9
 	VFMADD231PS 32(R13)(R12*1), Y15, Y9
 	VMOVUPS Y9, 32(R13)(R12*1)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern6x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern6x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<6, j<8,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern6x8AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<6, j<8, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern6x8AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -1343,8 +1438,7 @@ store:
 	VMOVUPS Y4, (R13)(R12*1)
 	VMULPS Y14, Y5, Y5
 	VMOVUPS Y5, (R13)(R12*2)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -1365,19 +1459,29 @@ storebeta:
 	VMULPS Y14, Y5, Y5
 	VFMADD231PS (R13)(R12*2), Y15, Y5
 	VMOVUPS Y5, (R13)(R12*2)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
 
-// func kern6x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32)
+// func kern6x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 //
-// C[i][j] = alpha*sum_p a[p*6+i]*b[p*16+j] + beta*C[i][j] for i<6, j<16,
-// C rows ldc bytes apart, k >= 1. With beta == 0, C is not read.
-TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-48
-	MOVQ k+0(FP), CX
+// For each of count tiles t (count >= 1), with A slivers packed one
+// after the other (6*k floats each) and C tiles 6 rows apart:
+// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]
+// for i<6, j<16, C rows ldc bytes apart, k >= 1.
+// With beta == 0, C is not read.
+TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-56
 	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R12
+	MOVQ count+48(FP), R10
+sliver:
+	MOVQ k+0(FP), CX
+	MOVQ b+16(FP), BX
 	LEAQ (R12)(R12*2), R13
 	ADDQ DX, R13
 	PREFETCHT0 (DX)
@@ -1543,8 +1647,7 @@ store:
 	VMOVUPS Y10, (R13)(R12*2)
 	VMULPS Y14, Y11, Y11
 	VMOVUPS Y11, 32(R13)(R12*2)
-	VZEROUPPER
-	RET
+	JMP  next
 storebeta:
 	VBROADCASTSS beta+44(FP), Y15
 	VMULPS Y14, Y0, Y0
@@ -1583,5 +1686,10 @@ storebeta:
 	VMULPS Y14, Y11, Y11
 	VFMADD231PS 32(R13)(R12*2), Y15, Y11
 	VMOVUPS Y11, 32(R13)(R12*2)
+next:
+	LEAQ (R13)(R12*2), DX // c += 6*ldc
+	ADDQ R12, DX
+	DECQ R10
+	JNZ  sliver
 	VZEROUPPER
 	RET
