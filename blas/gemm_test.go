@@ -167,6 +167,39 @@ func TestSgemmParallel(t *testing.T) {
 	}
 }
 
+// TestSgemmConcurrent runs independent products from several goroutines
+// at once, as a caller parallelising over a batch does (run it with -race).
+func TestSgemmConcurrent(t *testing.T) {
+	prev := SetThreads(1)
+	defer SetThreads(prev)
+	const m, n, k = 40, 70, 50
+	rng := rand.New(rand.NewPCG(9, 10))
+	a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+	want := make([]float32, m*n)
+	sgemmRef(false, false, m, n, k, 1, a, k, b, n, 0, want, n)
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			c := make([]float32, m*n)
+			for it := 0; it < 20; it++ {
+				Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+				for i := range c {
+					if d := c[i] - want[i]; d > 1e-4 || d < -1e-4 {
+						errs <- fmt.Sprintf("goroutine %d: c[%d] got %g want %g", g, i, c[i], want[i])
+						return
+					}
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
+
 func TestSgemmAlphaZeroDoesNotReadAB(t *testing.T) {
 	c := []float32{1, 2, float32(math.NaN()), 4}
 	a := []float32{float32(math.NaN()), 1, 1, 1}
