@@ -90,22 +90,34 @@ func TestSgemmShapes(t *testing.T) {
 		{13, 31, 257}, {1, 100, 50}, {100, 1, 50}, {2, 100, 3}, {100, 2, 3},
 		{37, 53, 29}, {145, 47, 19}, {150, 300, 70}, {64, 64, 64},
 	}
+	paths := []struct {
+		name     string
+		smallMax int
+	}{{"auto", smallMax}, {"packed", 0}, {"loops", 1 << 30}}
+	defer func(v int) { smallMax = v }(smallMax)
 	impls(t, func(t *testing.T) {
-		rng := rand.New(rand.NewPCG(1, 2))
-		for _, s := range sizes {
-			for _, tA := range []bool{false, true} {
-				for _, tB := range []bool{false, true} {
-					name := fmt.Sprintf("%dx%dx%d/tA=%v/tB=%v", s[0], s[1], s[2], tA, tB)
-					t.Run(name, func(t *testing.T) {
-						for _, ab := range [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}, {2.5, 0}} {
-							checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], ab[0], ab[1], 0, 0, 0)
-						}
-						checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], 1.5, -1, 3, 5, 7)
-					})
-				}
-			}
+		for _, path := range paths {
+			smallMax = path.smallMax
+			t.Run(path.name, func(t *testing.T) { testShapes(t, sizes) })
 		}
 	})
+}
+
+func testShapes(t *testing.T, sizes [][3]int) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, s := range sizes {
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				name := fmt.Sprintf("%dx%dx%d/tA=%v/tB=%v", s[0], s[1], s[2], tA, tB)
+				t.Run(name, func(t *testing.T) {
+					for _, ab := range [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}, {2.5, 0}} {
+						checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], ab[0], ab[1], 0, 0, 0)
+					}
+					checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], 1.5, -1, 3, 5, 7)
+				})
+			}
+		}
+	}
 }
 
 // TestSgemmBlockEdges crosses the cache-block and micro-tile boundaries in
