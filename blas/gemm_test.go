@@ -1,8 +1,10 @@
 package blas
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -283,5 +285,55 @@ func FuzzSgemm(f *testing.F) {
 		rng := rand.New(rand.NewPCG(uint64(seed), 7))
 		betas := []float32{0, 1, -0.5}
 		checkGemmCase(t, rng, flags&1 != 0, flags&2 != 0, int(m%70), int(n%70), int(k%70), 0.5, betas[int(betaSel)%3], int(pad%3), int(pad/3%3), int(pad/9%3))
+	})
+}
+
+// TestSgemmTorchVectors checks Sgemm against products computed by PyTorch
+// in float64 (blas/testdata/gemm_torch.json, made by bench/gemm_vectors.py).
+func TestSgemmTorchVectors(t *testing.T) {
+	raw, err := os.ReadFile("testdata/gemm_torch.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Cases []struct {
+			M, N, K       int
+			TA, TB        bool
+			Alpha, Beta   float32
+			A, B, C, Want []float64
+		}
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	if len(file.Cases) == 0 {
+		t.Fatal("no cases in testdata/gemm_torch.json")
+	}
+	f32 := func(x []float64) []float32 {
+		y := make([]float32, len(x))
+		for i, v := range x {
+			y[i] = float32(v)
+		}
+		return y
+	}
+	impls(t, func(t *testing.T) {
+		for _, tc := range file.Cases {
+			lda, ldb := tc.K, tc.N
+			if tc.TA {
+				lda = tc.M
+			}
+			if tc.TB {
+				ldb = tc.K
+			}
+			c := f32(tc.C)
+			Sgemm(tc.TA, tc.TB, tc.M, tc.N, tc.K, tc.Alpha, f32(tc.A), lda, f32(tc.B), ldb, tc.Beta, c, tc.N)
+			tol := 1e-5 * math.Sqrt(float64(tc.K))
+			for i, w := range tc.Want {
+				if math.Abs(float64(c[i])-w) > tol*(1+math.Abs(w)) {
+					t.Errorf("%dx%dx%d tA=%v tB=%v: c[%d] got %g want %g (torch)", tc.M, tc.N, tc.K, tc.TA, tc.TB, i, c[i], w)
+					break
+				}
+			}
+		}
 	})
 }
