@@ -25,10 +25,14 @@ func packB(dst []float32, transB bool, b []float32, ldb, pc, kb, jc, nb int) {
 		if !transB {
 			// op(B)[p][j] = b[p*ldb+j]: each panel row is a contiguous copy.
 			src := b[pc*ldb+jc+j0:]
+			if w < nr {
+				clear(panel)
+			}
 			for p := 0; p < kb; p++ {
-				row := panel[p*nr : p*nr+nr]
-				copy(row, src[p*ldb:p*ldb+w])
-				clear(row[w:])
+				row := panel[p*nr : p*nr+w]
+				for jj, v := range src[p*ldb : p*ldb+w] {
+					row[jj] = v
+				}
 			}
 			continue
 		}
@@ -49,7 +53,9 @@ func packB(dst []float32, transB bool, b []float32, ldb, pc, kb, jc, nb int) {
 		}
 		if w < nr {
 			for p := 0; p < kb; p++ {
-				clear(panel[p*nr+w : p*nr+nr])
+				for jj := w; jj < nr; jj++ {
+					panel[p*nr+jj] = 0
+				}
 			}
 		}
 	}
@@ -78,10 +84,12 @@ func packA(dst []float32, transA bool, a []float32, lda, ic, mb, pc, kb int) {
 				}
 				continue
 			}
+			clear(sl)
 			for p := 0; p < kb; p++ {
-				col := sl[p*mr : p*mr+mr]
-				copy(col, src[p*lda:p*lda+h])
-				clear(col[h:])
+				col := sl[p*mr : p*mr+h]
+				for ii, v := range src[p*lda : p*lda+h] {
+					col[ii] = v
+				}
 			}
 			continue
 		}
@@ -102,7 +110,9 @@ func packA(dst []float32, transA bool, a []float32, lda, ic, mb, pc, kb int) {
 		}
 		if h < mr {
 			for p := 0; p < kb; p++ {
-				clear(sl[p*mr+h : p*mr+mr])
+				for ii := h; ii < mr; ii++ {
+					sl[p*mr+ii] = 0
+				}
 			}
 		}
 	}
