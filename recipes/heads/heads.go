@@ -35,9 +35,11 @@ func SimCLRv1(in, hidden, out int, batchNorm bool, seed uint64) *nn.Sequential {
 func Reference(seed uint64) *nn.Sequential { return SimCLRv1(128, 128, 128, true, seed) }
 
 // V2 is the SimCLR v2 projection head (Chen et al. 2020,
-// arXiv:2006.10029): Layers blocks of Linear (no bias) + BatchNorm, each
-// followed by a ReLU except the last. SimCLR v2 uses 3 layers and
-// fine-tunes from the first one (Keep(1)).
+// arXiv:2006.10029): Depth blocks of Linear (no bias) + BatchNorm, each
+// followed by a ReLU except the last, whose batch norm also has no shift β
+// (the reference code's center=False): the last layer has neither bias nor
+// ReLU. SimCLR v2 uses 3 layers and fine-tunes from the first one
+// (Keep(1)).
 type V2 struct {
 	*nn.Sequential
 	blocks [][]nn.Layer
@@ -60,6 +62,7 @@ func SimCLRv2(in, hidden, out, layers int, seed uint64) *V2 {
 		var bn *nn.BatchNorm
 		if last {
 			bn = nn.NewBatchNorm(o)
+			bn.NoShift = true
 		} else {
 			bn = nn.NewBatchNormReLU(o)
 		}

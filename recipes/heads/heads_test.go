@@ -27,7 +27,7 @@ func TestShapesAndParams(t *testing.T) {
 		{"SimCLRv1", SimCLRv1(16, 32, 8, false, 1), 16, 8, 16*32 + 32 + 32*8 + 8},
 		{"SimCLRv1BN", SimCLRv1(16, 32, 8, true, 1), 16, 8, 16*32 + 2*32 + 32*8 + 8},
 		{"Reference", Reference(1), 128, 128, 128*128 + 2*128 + 128*128 + 128},
-		{"SimCLRv2", SimCLRv2(16, 32, 8, 3, 1), 16, 8, 16*32 + 2*32 + 32*32 + 2*32 + 32*8 + 2*8},
+		{"SimCLRv2", SimCLRv2(16, 32, 8, 3, 1), 16, 8, 16*32 + 2*32 + 32*32 + 2*32 + 32*8 + 8},
 		{"MoCoV2", MoCoV2(16, 32, 8, 1), 16, 8, 16*32 + 32 + 32*8 + 8},
 		{"Prediction", Prediction(8, 32, 8, 1), 8, 8, 8*32 + 32 + 2*32 + 32*8 + 8},
 	}
@@ -71,8 +71,18 @@ func TestSimCLRv2LastLayerHasNoReLU(t *testing.T) {
 		t.Errorf("%d of %d outputs negative: the last layer looks rectified", neg, len(y.Data))
 	}
 	for _, p := range h.Params() {
-		if p.Name == "0.bias" || p.Name == "2.bias" {
-			t.Errorf("Linear layers of the v2 head must have no bias, found %q", p.Name)
+		if p.Name == "0.bias" || p.Name == "2.bias" || p.Name == "3.bias" {
+			t.Errorf("the v2 head's Linear layers and last batch norm must have no bias, found %q", p.Name)
+		}
+	}
+	// Without β, the last layer's output has zero mean per channel.
+	for c := 0; c < 4; c++ {
+		var m float64
+		for r := 0; r < 32; r++ {
+			m += float64(y.Data[r*4+c])
+		}
+		if m /= 32; m > 1e-5 || m < -1e-5 {
+			t.Errorf("channel %d of the output has mean %v, want 0", c, m)
 		}
 	}
 }

@@ -22,11 +22,14 @@ type BatchNorm struct {
 	C        int
 	Eps      float64
 	Momentum float64
-	ReLU     bool   // fuse a ReLU after the normalisation
-	Weight   *Param // γ [C]
-	Bias     *Param // β [C]
-	RunMean  *Param // running mean [C] (a buffer: Grad is nil)
-	RunVar   *Param // running variance [C] (a buffer)
+	ReLU     bool // fuse a ReLU after the normalisation
+	// NoShift drops β (TensorFlow's center=False): β stays 0 and is not
+	// a parameter. SimCLR v2's last projection layer uses it.
+	NoShift bool
+	Weight  *Param // γ [C]
+	Bias    *Param // β [C]
+	RunMean *Param // running mean [C] (a buffer: Grad is nil)
+	RunVar  *Param // running variance [C] (a buffer)
 
 	x, y   *Tensor
 	train  bool
@@ -69,8 +72,13 @@ func NewBatchNormReLU(c int) *BatchNorm {
 	return b
 }
 
-// Params returns γ and β.
-func (b *BatchNorm) Params() []*Param { return []*Param{b.Weight, b.Bias} }
+// Params returns γ and β (γ alone with NoShift).
+func (b *BatchNorm) Params() []*Param {
+	if b.NoShift {
+		return []*Param{b.Weight}
+	}
+	return []*Param{b.Weight, b.Bias}
+}
 
 // Buffers returns the running mean and variance.
 func (b *BatchNorm) Buffers() []*Param { return []*Param{b.RunMean, b.RunVar} }
@@ -114,7 +122,11 @@ func (b *BatchNorm) Forward(x *Tensor, train bool) *Tensor {
 	for c := 0; c < C; c++ {
 		s := float64(g[c]) * b.invstd[c]
 		b.scale[c] = float32(s)
-		b.shift[c] = float32(float64(be[c]) - b.mean[c]*s)
+		beta := float64(be[c])
+		if b.NoShift {
+			beta = 0
+		}
+		b.shift[c] = float32(beta - b.mean[c]*s)
 	}
 	nc, bounds := chunks(R, bnRows(C))
 	parallelFor(nc, func(_, i int) {

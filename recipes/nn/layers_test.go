@@ -29,6 +29,7 @@ func TestLayerGradients(t *testing.T) {
 		{"BatchNorm1d", gradCase{layer: NewBatchNorm1d(5), x: randTensor(r, 6, 5), train: true}},
 		{"BatchNorm2d", gradCase{layer: NewBatchNorm2d(3), x: randTensor(r, 2, 3, 4, 3), train: true}},
 		{"BatchNormReLU", gradCase{layer: NewBatchNormReLU(4), x: randTensor(r, 3, 2, 3, 4), train: true}},
+		{"BatchNormNoShift", gradCase{layer: func() Layer { b := NewBatchNorm(3); b.NoShift = true; return b }(), x: randTensor(r, 5, 3), train: true}},
 		{"BatchNormEval", gradCase{layer: bnEval, x: randTensor(r, 4, 5), train: false}},
 		{"ReLU", gradCase{layer: NewReLU(), x: randTensor(r, 3, 8), train: true}},
 		{"GELU", gradCase{layer: NewGELU(), x: randTensor(r, 3, 8), train: true}},
