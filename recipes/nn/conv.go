@@ -229,6 +229,10 @@ func (c *Conv2d) Backward(dy *Tensor) *Tensor {
 func (c *Conv2d) im2col(col, img []float32, h, w int) {
 	ci, s, p := c.InC, c.Stride, c.Pad
 	K := c.k()
+	if ci == 1 && c.KH == 3 && c.KW == 3 {
+		c.im2colGrey3x3(col, img, h, w)
+		return
+	}
 	if ci*c.KW < 8 {
 		c.im2colNarrow(col, img, h, w)
 		return
@@ -263,6 +267,48 @@ func (c *Conv2d) im2col(col, img []float32, h, w int) {
 					j += ci
 				}
 			}
+		}
+	}
+}
+
+// im2colGrey3x3 is im2col for one input channel and a 3x3 kernel (the
+// first layer on grey images): per output row, each of the nine kernel
+// taps copies a strided strip of one image row.
+func (c *Conv2d) im2colGrey3x3(col, img []float32, h, w int) {
+	s, p := c.Stride, c.Pad
+	for oh := 0; oh < c.oh; oh++ {
+		ih0 := oh*s - p
+		inside := ih0 >= 0 && ih0+3 <= h
+		for ow := 0; ow < c.ow; ow++ {
+			r := (oh*c.ow + ow) * 9
+			iw0 := ow*s - p
+			if !inside || iw0 < 0 || iw0+3 > w {
+				c.patchGrey3x3(col[r:r+9], img, h, w, ih0, iw0)
+				continue
+			}
+			d := col[r : r+9 : r+9]
+			b := ih0*w + iw0
+			s0 := img[b : b+3 : b+3]
+			s1 := img[b+w : b+w+3 : b+w+3]
+			s2 := img[b+2*w : b+2*w+3 : b+2*w+3]
+			d[0], d[1], d[2] = s0[0], s0[1], s0[2]
+			d[3], d[4], d[5] = s1[0], s1[1], s1[2]
+			d[6], d[7], d[8] = s2[0], s2[1], s2[2]
+		}
+	}
+}
+
+// patchGrey3x3 writes one border patch, zero outside the image.
+func (c *Conv2d) patchGrey3x3(d, img []float32, h, w, ih0, iw0 int) {
+	for kh := 0; kh < 3; kh++ {
+		ih := ih0 + kh
+		for kw := 0; kw < 3; kw++ {
+			iw := iw0 + kw
+			v := float32(0)
+			if ih >= 0 && ih < h && iw >= 0 && iw < w {
+				v = img[ih*w+iw]
+			}
+			d[kh*3+kw] = v
 		}
 	}
 }

@@ -108,6 +108,7 @@ sumStore:
 
 // func bnGradSumsAVX2(s, q, dy, x, y, mean *float32, rows, c int, relu bool)
 // with g = dy (masked to y > 0 if relu): s[:] += Σ g, q[:] += Σ g·(x − mean).
+// One streaming pass, rows outer; the per-channel sums stay in L1.
 TEXT ·bnGradSumsAVX2(SB), NOSPLIT, $0-65
 	MOVQ s+0(FP), DI
 	MOVQ q+8(FP), R10
@@ -118,38 +119,30 @@ TEXT ·bnGradSumsAVX2(SB), NOSPLIT, $0-65
 	MOVQ rows+48(FP), CX
 	MOVQ c+56(FP), DX
 	MOVBLZX relu+64(FP), AX
-	MOVQ DX, R11
-	SHLQ $2, R11
 	VXORPS Y15, Y15, Y15
-	XORQ BX, BX
-gsGroup:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VMOVUPS (R9)(BX*4), Y4
-	LEAQ (BX*4), R12         // byte offset of [0, ch]
-	MOVQ CX, R13
 gsRow:
-	VMOVUPS (SI)(R12*1), Y5  // g
+	XORQ BX, BX
+gsCh:
+	VMOVUPS (SI)(BX*4), Y5   // g
 	TESTQ AX, AX
 	JEQ  gsNoMask
-	VMOVUPS (R14)(R12*1), Y7
-	VCMPPS $14, Y15, Y7, Y8  // y > 0
+	VCMPPS $1, (R14)(BX*4), Y15, Y8 // 0 < y
 	VANDPS Y8, Y5, Y5
 gsNoMask:
-	VADDPS Y5, Y0, Y0
-	VMOVUPS (R8)(R12*1), Y6
-	VSUBPS Y4, Y6, Y6
-	VFMADD231PS Y6, Y5, Y1
-	ADDQ R11, R12
-	DECQ R13
-	JNE  gsRow
-	VADDPS (DI)(BX*4), Y0, Y0
+	VADDPS (DI)(BX*4), Y5, Y0
 	VMOVUPS Y0, (DI)(BX*4)
-	VADDPS (R10)(BX*4), Y1, Y1
-	VMOVUPS Y1, (R10)(BX*4)
+	VMOVUPS (R8)(BX*4), Y6
+	VSUBPS (R9)(BX*4), Y6, Y6
+	VFMADD213PS (R10)(BX*4), Y5, Y6 // Y6 = g·(x − μ) + q
+	VMOVUPS Y6, (R10)(BX*4)
 	ADDQ $8, BX
 	CMPQ BX, DX
-	JLT  gsGroup
+	JLT  gsCh
+	LEAQ (SI)(DX*4), SI
+	LEAQ (R8)(DX*4), R8
+	LEAQ (R14)(DX*4), R14
+	DECQ CX
+	JNE  gsRow
 	VZEROUPPER
 	RET
 
