@@ -21,7 +21,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gocontrast/contrast/recipes/augment"
 	"github.com/gocontrast/contrast/recipes/heads"
+	"github.com/gocontrast/contrast/recipes/loss"
 	"github.com/gocontrast/contrast/recipes/nn"
 )
 
@@ -63,7 +65,7 @@ func runBenchTrain(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: contrast bench train [flags]")
 		fmt.Fprintln(stderr)
-		fmt.Fprintln(stderr, "Times a SimCLR step (augment 2 views, ConvNet-S + SimCLR head, NT-Xent tau 0.5, backward, Adam)")
+		fmt.Fprintln(stderr, "Times a SimCLR step (augment.Reference 2 views, ConvNet-S + SimCLR head, loss.NTXent tau 0.5, backward, Adam)")
 		fmt.Fprintln(stderr, "for contrast and for bench/train.py (PyTorch), each in its own process, and prints ms/step,")
 		fmt.Fprintln(stderr, "the ratio and each side's peak resident memory. Run from the repository root.")
 		fmt.Fprintln(stderr)
@@ -350,12 +352,15 @@ func trainWorker(steps, warmup, batch, threads int, data string) (*trainResult, 
 }
 
 // simclrStep is the reference recipe's training state: ConvNet-S + SimCLR
-// head, Adam (lr 1e-3), the reference augmentation and NT-Xent (tau 0.5).
+// head, Adam (lr 1e-3), augment.Reference() and NT-Xent (tau 0.5).
 type simclrStep struct {
 	tr    *nn.Trainer
-	aug   *benchAugment
-	ntx   ntXent
+	aug   *augment.Pipeline
+	seed  uint64
+	ws    loss.Workspace
+	batch *nn.Tensor // the images of a step, scaled to [0, 1]
 	views *nn.Tensor
+	grad  *nn.Tensor
 }
 
 func newSimCLRStep(seed uint64, batch int) *simclrStep {
@@ -363,29 +368,53 @@ func newSimCLRStep(seed uint64, batch int) *simclrStep {
 	head := heads.Reference(seed)
 	model := nn.NewSequential(nn.Named("encoder", enc), nn.Named("head", head))
 	opt := nn.NewAdam(model.Params(), nn.AdamOptions{LR: 1e-3})
-	return &simclrStep{tr: nn.NewTrainer(model, opt), aug: newBenchAugment(seed + 6), views: nn.New(2*batch, 1, 28, 28)}
+	return &simclrStep{tr: nn.NewTrainer(model, opt), aug: augment.Reference(), seed: seed,
+		views: nn.New(2*batch, 1, 28, 28)}
 }
 
 // funcs returns the loop's input and loss functions over imgs (uint8,
 // 28x28 each).
 func (s *simclrStep) funcs(imgs []byte) (nn.InputFunc, nn.LossFunc) {
 	inputs := func(idx []int) *nn.Tensor {
-		if s.views.Rows() != 2*len(idx) {
+		if s.batch == nil || s.batch.Rows() != len(idx) {
+			s.batch = nn.New(len(idx), 1, 28, 28)
 			s.views = nn.New(2*len(idx), 1, 28, 28)
 		}
-		s.aug.views(s.views.Data, imgs, idx)
-		return s.views
+		for i, j := range idx {
+			row := s.batch.Row(i)
+			for p, px := range imgs[j*784 : (j+1)*784] {
+				row[p] = float32(px) / 255
+			}
+		}
+		// a new seed per step, the same for the same run
+		return augment.ViewsInto(s.views, s.batch, s.aug.Apply, 2, s.seed<<32+uint64(s.tr.Step))
 	}
-	loss := func(z *nn.Tensor, _ []int) (float64, *nn.Tensor) { return s.ntx.loss(z, 0.5) }
-	return inputs, loss
+	lossFn := func(z *nn.Tensor, _ []int) (float64, *nn.Tensor) {
+		if s.grad == nil || len(s.grad.Data) != len(z.Data) {
+			s.grad = nn.New(z.Shape...)
+		}
+		return benchNTXent(&s.ws, s.grad, z, 0.5), s.grad
+	}
+	return inputs, lossFn
+}
+
+// benchNTXent is loss.NTXent scaled to the mean over the 2B anchors,
+// which is what bench/train.py's F.cross_entropy computes (loss.NTXent
+// sums the two directions, SimCLR's convention: twice this).
+func benchNTXent(ws *loss.Workspace, dz, z *nn.Tensor, tau float64) float64 {
+	l := ws.NTXent(dz, z, tau)
+	for i := range dz.Data {
+		dz.Data[i] *= 0.5
+	}
+	return l / 2
 }
 
 // step runs one training step on the images idx through the loop and
 // returns its loss.
 func (s *simclrStep) step(imgs []byte, idx []int) float64 {
-	inputs, loss := s.funcs(imgs)
-	sub := func(k []int) *nn.Tensor { return inputs(idx) }
-	if err := s.tr.Fit(sub, loss, nn.FitOptions{N: len(idx), BatchSize: len(idx), Epochs: s.tr.Step + 1, NoShuffle: true, Quiet: true}); err != nil {
+	inputs, lossFn := s.funcs(imgs)
+	sub := func([]int) *nn.Tensor { return inputs(idx) }
+	if err := s.tr.Fit(sub, lossFn, nn.FitOptions{N: len(idx), BatchSize: len(idx), Epochs: s.tr.Step + 1, NoShuffle: true, Quiet: true}); err != nil {
 		panic(err)
 	}
 	return s.tr.History[len(s.tr.History)-1].Loss
