@@ -9,8 +9,8 @@
 // returns dL/dx. Sequential and Residual compose layers. There is no
 // autodiff graph: the forward order is the program order, which is what a
 // contrastive encoder needs, and it lets every layer own preallocated
-// buffers that are reused from step to step (measured: no allocation after
-// the first step). A batch of another size re-slices the same buffers (or
+// buffers that are reused from step to step (after the first step only
+// goroutine bookkeeping is allocated, no tensor memory: alloc_test.go). A batch of another size re-slices the same buffers (or
 // grows them once), so the smaller last batch of an epoch and evaluation at
 // another batch size need no graph cache.
 //
