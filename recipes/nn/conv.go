@@ -202,23 +202,29 @@ func (c *Conv2d) Backward(dy *Tensor) *Tensor {
 			c.col2im(dx[(img-lo)*imgSize:], dcol[(img-lo)*hw*K:], h, w)
 		}
 	})
-	// Combine the per-chunk partials in chunk order (reproducible).
+	// Combine the per-chunk partials in chunk order (reproducible), in
+	// parallel over slices of the gradient.
 	g := c.Weight.Grad.Data
-	for i := 0; i < nc; i++ {
-		part := c.parts[i*psize : (i+1)*psize]
-		if K < 16 {
-			for k := 0; k < K; k++ {
-				for o := 0; o < co; o++ {
-					g[o*K+k] += part[k*co+o]
+	const span = 4096
+	ns, _ := chunks(psize, span)
+	parallelFor(ns, func(_, s int) {
+		lo, hi := s*span, min(psize, (s+1)*span)
+		wlo, whi := min(lo, wsize), min(hi, wsize)
+		for i := 0; i < nc; i++ {
+			part := c.parts[i*psize : (i+1)*psize]
+			if K < 16 {
+				// stored transposed: element e is (k, o) = (e/co, e%co)
+				for e := wlo; e < whi; e++ {
+					g[(e%co)*K+e/co] += part[e]
 				}
+			} else {
+				addTo(g[wlo:whi], part[wlo:whi])
 			}
-		} else {
-			addTo(g, part[:wsize])
+			for e := max(lo, wsize); e < hi; e++ {
+				c.Bias.Grad.Data[e-wsize] += part[e]
+			}
 		}
-		if c.Bias != nil {
-			addTo(c.Bias.Grad.Data, part[wsize:])
-		}
-	}
+	})
 	if c.NoInputGrad {
 		return nil
 	}

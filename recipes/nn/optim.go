@@ -106,7 +106,8 @@ func (a *Adam) Step() {
 	isq := float32(1 / math.Sqrt(bc2))
 	b1, b2 := float32(o.Beta1), float32(o.Beta2)
 	eps := float32(o.Eps)
-	for k, p := range a.params {
+	parallelFor(len(a.params), func(_, k int) {
+		p := a.params[k]
 		w, g := p.Value.Data, p.Grad.Data
 		m, v := a.m[k].Value.Data, a.v[k].Value.Data
 		wd := float32(o.WeightDecay)
@@ -126,7 +127,7 @@ func (a *Adam) Step() {
 			v[i] = b2*v[i] + (1-b2)*gi*gi
 			w[i] -= step * m[i] / (float32(math.Sqrt(float64(v[i])))*isq + eps)
 		}
-	}
+	})
 }
 
 func (a *Adam) ZeroGrad()        { zeroGrads(a.params) }
