@@ -39,6 +39,7 @@ type BatchNorm struct {
 	shift  []float32
 	parts  []float64
 	coef   []float32
+	mean32 []float32
 }
 
 // NewBatchNorm returns a batch norm over c channels (the last dimension).
@@ -213,11 +214,12 @@ func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
 		panic(fmt.Sprintf("nn: BatchNorm Backward got dy %v, want %v", dy.Shape, b.y.Shape))
 	}
 	C := b.C
-	x, y := b.x.Data, b.y.Data
+	x := b.x.Data
 	R := len(x) / C
 	nc, bounds := chunks(R, bnRows(C))
 	b.parts = ensureF64(b.parts, nc*2*C)
-	mean32 := b.shift // reuse: per-channel mean as float32
+	b.mean32 = ensureF32(b.mean32, C)
+	mean32 := b.mean32
 	for c := 0; c < C; c++ {
 		mean32[c] = float32(b.mean[c])
 	}
@@ -232,7 +234,7 @@ func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
 		} else {
 			sl, ql = make([]float32, C), make([]float32, C)
 		}
-		bnGradSums(sl, ql, dy.Data[lo*C:hi*C], x[lo*C:hi*C], y[lo*C:hi*C], mean32, b.ReLU)
+		bnGradSums(sl, ql, dy.Data[lo*C:hi*C], x[lo*C:hi*C], b.scale, b.shift, mean32, b.ReLU)
 		for c := 0; c < C; c++ {
 			p[c] = float64(sl[c])
 			p[C+c] = float64(ql[c])
@@ -262,20 +264,21 @@ func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
 	// Pass 2: dx, in place.
 	parallelFor(nc, func(_, i int) {
 		lo, hi := bounds(i)
-		bnGradApply(dy.Data[lo*C:hi*C], x[lo*C:hi*C], y[lo*C:hi*C], ca, ck, cd, b.ReLU)
+		bnGradApply(dy.Data[lo*C:hi*C], x[lo*C:hi*C], b.scale, b.shift, ca, ck, cd, b.ReLU)
 	})
 	return dy
 }
 
-func bnGradSumsGo(s, q, dy, x, y, mean []float32, relu bool) {
+func bnGradSumsGo(s, q, dy, x, scale, shift, mean []float32, relu bool) {
 	C := len(s)
-	q, mean = q[:C], mean[:C]
+	q, mean, scale, shift = q[:C], mean[:C], scale[:C], shift[:C]
 	for r := 0; r+C <= len(x); r += C {
-		dr, xr, yr := dy[r:r+C], x[r:r+C:r+C], y[r:r+C:r+C]
-		xr, yr = xr[:len(dr)], yr[:len(dr)]
+		dr, xr := dy[r:r+C], x[r:r+C]
+		xr = xr[:len(dr)]
 		if relu {
 			for c, g := range dr {
-				g = maskPos(g, yr[c])
+				// the forward output was positive where x·scale + shift > 0
+				g = maskPos(g, relu32(xr[c]*scale[c]+shift[c]))
 				s[c] += g
 				q[c] += g * (xr[c] - mean[c])
 			}
@@ -288,15 +291,15 @@ func bnGradSumsGo(s, q, dy, x, y, mean []float32, relu bool) {
 	}
 }
 
-func bnGradApplyGo(dy, x, y, a, k, d []float32, relu bool) {
+func bnGradApplyGo(dy, x, scale, shift, a, k, d []float32, relu bool) {
 	C := len(a)
-	k, d = k[:C], d[:C]
+	k, d, scale, shift = k[:C], d[:C], scale[:C], shift[:C]
 	for r := 0; r+C <= len(x); r += C {
-		dr, xr, yr := dy[r:r+C], x[r:r+C], y[r:r+C]
-		xr, yr = xr[:len(dr)], yr[:len(dr)]
+		dr, xr := dy[r:r+C], x[r:r+C]
+		xr = xr[:len(dr)]
 		if relu {
 			for c, g := range dr {
-				dr[c] = a[c]*maskPos(g, yr[c]) - k[c]*xr[c] + d[c]
+				dr[c] = a[c]*maskPos(g, relu32(xr[c]*scale[c]+shift[c])) - k[c]*xr[c] + d[c]
 			}
 		} else {
 			for c, g := range dr {

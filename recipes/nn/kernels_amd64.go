@@ -19,10 +19,10 @@ func bnApplyAVX2(y, x, scale, shift *float32, rows, c int, relu bool)
 func bnSumsAVX2(s, q, x, shift *float32, rows, c int)
 
 //go:noescape
-func bnGradSumsAVX2(s, q, dy, x, y, mean *float32, rows, c int, relu bool)
+func bnGradSumsAVX2(s, q, dy, x, scale, shift, mean *float32, rows, c int, relu bool)
 
 //go:noescape
-func bnGradApplyAVX2(dy, x, y, a, k, d *float32, rows, c int, relu bool)
+func bnGradApplyAVX2(dy, x, scale, shift, a, k, d *float32, rows, c int, relu bool)
 
 // vec reports whether the AVX2 kernels can handle c channels and n values.
 func vec(c, n int) bool { return useAVX2 && c%8 == 0 && c > 0 && n >= c }
@@ -45,20 +45,20 @@ func bnSums(s, q, x, shift []float32) {
 	bnSumsAVX2(unsafe.SliceData(s), unsafe.SliceData(q), unsafe.SliceData(x), unsafe.SliceData(shift), len(x)/c, c)
 }
 
-func bnGradSums(s, q, dy, x, y, mean []float32, relu bool) {
+func bnGradSums(s, q, dy, x, scale, shift, mean []float32, relu bool) {
 	c := len(s)
-	if !vec(c, len(x)) || len(q) < c || len(mean) < c || len(dy) < len(x) || len(y) < len(x) {
-		bnGradSumsGo(s, q, dy, x, y, mean, relu)
+	if !vec(c, len(x)) || len(q) < c || len(mean) < c || len(scale) < c || len(shift) < c || len(dy) < len(x) {
+		bnGradSumsGo(s, q, dy, x, scale, shift, mean, relu)
 		return
 	}
-	bnGradSumsAVX2(unsafe.SliceData(s), unsafe.SliceData(q), unsafe.SliceData(dy), unsafe.SliceData(x), unsafe.SliceData(y), unsafe.SliceData(mean), len(x)/c, c, relu)
+	bnGradSumsAVX2(unsafe.SliceData(s), unsafe.SliceData(q), unsafe.SliceData(dy), unsafe.SliceData(x), unsafe.SliceData(scale), unsafe.SliceData(shift), unsafe.SliceData(mean), len(x)/c, c, relu)
 }
 
-func bnGradApply(dy, x, y, a, k, d []float32, relu bool) {
+func bnGradApply(dy, x, scale, shift, a, k, d []float32, relu bool) {
 	c := len(a)
-	if !vec(c, len(x)) || len(k) < c || len(d) < c || len(dy) < len(x) || len(y) < len(x) {
-		bnGradApplyGo(dy, x, y, a, k, d, relu)
+	if !vec(c, len(x)) || len(k) < c || len(d) < c || len(scale) < c || len(shift) < c || len(dy) < len(x) {
+		bnGradApplyGo(dy, x, scale, shift, a, k, d, relu)
 		return
 	}
-	bnGradApplyAVX2(unsafe.SliceData(dy), unsafe.SliceData(x), unsafe.SliceData(y), unsafe.SliceData(a), unsafe.SliceData(k), unsafe.SliceData(d), len(x)/c, c, relu)
+	bnGradApplyAVX2(unsafe.SliceData(dy), unsafe.SliceData(x), unsafe.SliceData(scale), unsafe.SliceData(shift), unsafe.SliceData(a), unsafe.SliceData(k), unsafe.SliceData(d), len(x)/c, c, relu)
 }

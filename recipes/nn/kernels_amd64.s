@@ -106,71 +106,77 @@ sumStore:
 	VZEROUPPER
 	RET
 
-// func bnGradSumsAVX2(s, q, dy, x, y, mean *float32, rows, c int, relu bool)
-// with g = dy (masked to y > 0 if relu): s[:] += Σ g, q[:] += Σ g·(x − mean).
+// func bnGradSumsAVX2(s, q, dy, x, scale, shift, mean *float32, rows, c int, relu bool)
+// with g = dy, masked if relu to where the forward output was positive
+// (x·scale + shift > 0, recomputed exactly as bnApplyAVX2 computes it, so
+// y need not be read): s[:] += Σ g, q[:] += Σ g·(x − mean).
 // One streaming pass, rows outer; the per-channel sums stay in L1.
-TEXT ·bnGradSumsAVX2(SB), NOSPLIT, $0-65
+TEXT ·bnGradSumsAVX2(SB), NOSPLIT, $0-73
 	MOVQ s+0(FP), DI
 	MOVQ q+8(FP), R10
 	MOVQ dy+16(FP), SI
 	MOVQ x+24(FP), R8
-	MOVQ y+32(FP), R14
-	MOVQ mean+40(FP), R9
-	MOVQ rows+48(FP), CX
-	MOVQ c+56(FP), DX
-	MOVBLZX relu+64(FP), AX
+	MOVQ scale+32(FP), R14
+	MOVQ shift+40(FP), R11
+	MOVQ mean+48(FP), R9
+	MOVQ rows+56(FP), CX
+	MOVQ c+64(FP), DX
+	MOVBLZX relu+72(FP), AX
 	VXORPS Y15, Y15, Y15
 gsRow:
 	XORQ BX, BX
 gsCh:
 	VMOVUPS (SI)(BX*4), Y5   // g
+	VMOVUPS (R8)(BX*4), Y6   // x
 	TESTQ AX, AX
 	JEQ  gsNoMask
-	VCMPPS $1, (R14)(BX*4), Y15, Y8 // 0 < y
+	VMOVUPS (R14)(BX*4), Y9
+	VFMADD213PS (R11)(BX*4), Y6, Y9 // x·scale + shift
+	VCMPPS $1, Y9, Y15, Y8          // 0 < it
 	VANDPS Y8, Y5, Y5
 gsNoMask:
 	VADDPS (DI)(BX*4), Y5, Y0
 	VMOVUPS Y0, (DI)(BX*4)
-	VMOVUPS (R8)(BX*4), Y6
 	VSUBPS (R9)(BX*4), Y6, Y6
-	VFMADD213PS (R10)(BX*4), Y5, Y6 // Y6 = g·(x − μ) + q
+	VFMADD213PS (R10)(BX*4), Y5, Y6 // g·(x − μ) + q
 	VMOVUPS Y6, (R10)(BX*4)
 	ADDQ $8, BX
 	CMPQ BX, DX
 	JLT  gsCh
 	LEAQ (SI)(DX*4), SI
 	LEAQ (R8)(DX*4), R8
-	LEAQ (R14)(DX*4), R14
 	DECQ CX
 	JNE  gsRow
 	VZEROUPPER
 	RET
 
-// func bnGradApplyAVX2(dy, x, y, a, k, d *float32, rows, c int, relu bool)
-// dy = a·g − k·x + d with g = dy (masked to y > 0 if relu), in place.
-TEXT ·bnGradApplyAVX2(SB), NOSPLIT, $0-65
+// func bnGradApplyAVX2(dy, x, scale, shift, a, k, d *float32, rows, c int, relu bool)
+// dy = a·g − k·x + d with g = dy masked as in bnGradSumsAVX2, in place.
+TEXT ·bnGradApplyAVX2(SB), NOSPLIT, $0-73
 	MOVQ dy+0(FP), DI
 	MOVQ x+8(FP), SI
-	MOVQ y+16(FP), R14
-	MOVQ a+24(FP), R8
-	MOVQ k+32(FP), R9
-	MOVQ d+40(FP), R10
-	MOVQ rows+48(FP), CX
-	MOVQ c+56(FP), DX
-	MOVBLZX relu+64(FP), AX
+	MOVQ scale+16(FP), R14
+	MOVQ shift+24(FP), R11
+	MOVQ a+32(FP), R8
+	MOVQ k+40(FP), R9
+	MOVQ d+48(FP), R10
+	MOVQ rows+56(FP), CX
+	MOVQ c+64(FP), DX
+	MOVBLZX relu+72(FP), AX
 	VXORPS Y15, Y15, Y15
 gaRow:
 	XORQ BX, BX
 gaCh:
 	VMOVUPS (DI)(BX*4), Y5
+	VMOVUPS (SI)(BX*4), Y6
 	TESTQ AX, AX
 	JEQ  gaNoMask
-	VMOVUPS (R14)(BX*4), Y7
-	VCMPPS $14, Y15, Y7, Y8
+	VMOVUPS (R14)(BX*4), Y9
+	VFMADD213PS (R11)(BX*4), Y6, Y9
+	VCMPPS $1, Y9, Y15, Y8
 	VANDPS Y8, Y5, Y5
 gaNoMask:
 	VMULPS (R8)(BX*4), Y5, Y5
-	VMOVUPS (SI)(BX*4), Y6
 	VMOVUPS (R9)(BX*4), Y7
 	VFNMADD231PS Y7, Y6, Y5
 	VADDPS (R10)(BX*4), Y5, Y5
@@ -180,7 +186,6 @@ gaNoMask:
 	JLT  gaCh
 	LEAQ (DI)(DX*4), DI
 	LEAQ (SI)(DX*4), SI
-	LEAQ (R14)(DX*4), R14
 	DECQ CX
 	JNE  gaRow
 	VZEROUPPER
