@@ -33,8 +33,74 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		gemmVector(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	if m*n*k <= smallMax {
+		gemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if gemmOverride != nil {
+		gemmOverride(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	j := gemmJob{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
 	j.run()
+}
+
+// gemmOverride, when set (build tag openblas), computes the products that
+// would otherwise go to the packed kernels.
+var gemmOverride func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
+// smallMax is the number of multiply-adds (m*n*k) up to which Sgemm uses
+// plain loops: below it packing costs more than it saves.
+var smallMax = 128
+
+// gemmSmall is Sgemm by plain loops, for tiny products.
+func gemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		crow := c[i*ldc : i*ldc+n]
+		if transB {
+			for jj := range crow {
+				brow := b[jj*ldb : jj*ldb+k]
+				var s float32
+				if transA {
+					for p, v := range brow {
+						s += a[p*lda+i] * v
+					}
+				} else {
+					arow := a[i*lda : i*lda+k]
+					for p, v := range brow {
+						s += arow[p] * v
+					}
+				}
+				if beta == 0 {
+					crow[jj] = alpha * s
+				} else {
+					crow[jj] = alpha*s + beta*crow[jj]
+				}
+			}
+			continue
+		}
+		switch beta {
+		case 0:
+			clear(crow)
+		case 1:
+		default:
+			for jj := range crow {
+				crow[jj] *= beta
+			}
+		}
+		for p := 0; p < k; p++ {
+			var av float32
+			if transA {
+				av = alpha * a[p*lda+i]
+			} else {
+				av = alpha * a[i*lda+p]
+			}
+			brow := b[p*ldb : p*ldb+n]
+			for jj, v := range brow {
+				crow[jj] += av * v
+			}
+		}
+	}
 }
 
 func checkGemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
@@ -95,7 +161,7 @@ var (
 
 // parallelMin is the number of multiply-adds (m*n*k) below which Sgemm
 // stays on the calling goroutine.
-var parallelMin = 64 * 64 * 64
+var parallelMin = 128 * 128 * 128
 
 type gemmJob struct {
 	transA, transB bool
@@ -220,40 +286,41 @@ func (j *gemmJob) tile(ws *workspace, i0, i1, j0, j1 int) {
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				// Rows below direct read A in place (A not transposed:
-				// row i of the sliver is a row of A, stride lda); the
-				// others come from the packed buffer.
-				direct := 0
-				if j.transA {
-					packA(ws.a, true, j.a, j.lda, ic, mb, pc, kb)
-				} else {
-					direct = mb - mb%mr
-					if direct < mb {
-						packA(ws.a, false, j.a, j.lda, ic+direct, mb-direct, pc, kb)
-					}
-				}
+				packA(ws.a, j.transA, j.a, j.lda, ic, mb, pc, kb)
+				full := mb / mr // whole slivers
 				for jr := 0; jr < nb; jr += nr {
 					nw := min(nr, nb-jr)
 					bpanel := bp[jr*kb:]
-					for ir := 0; ir < mb; ir += mr {
+					ci := ic*ldc + jc + jr
+					ir := 0
+					switch {
+					case nw == nr && full > 0:
+						microKernel(kb, ws.a, bpanel, j.c[ci:], ldc, j.alpha, beta, full)
+						ir = full * mr
+					case nw == nr/2 && full > 0 && edgeKernels != nil:
+						edgeKernels[mr][0](kb, ws.a, bpanel, j.c[ci:], ldc, j.alpha, beta, full)
+						ir = full * mr
+					}
+					for ; ir < mb; ir += mr {
 						mh := min(mr, mb-ir)
-						var as []float32
-						rsa, ksa := 1, mr
-						switch {
-						case ir < direct:
-							as = j.a[(ic+ir)*j.lda+pc:]
-							rsa, ksa = j.lda, 1
-						case j.transA:
-							as = ws.a[ir*kb:]
-						default:
-							as = ws.a[(ir-direct)*kb:]
-						}
+						as := ws.a[ir*kb:]
 						ci := (ic+ir)*ldc + jc + jr
-						if mh == mr && nw == nr {
-							microKernel(kb, as, rsa, ksa, bpanel, j.c[ci:], ldc, j.alpha, beta)
+						kern := microKernel
+						if edgeKernels != nil {
+							w := 1
+							if nw <= nr/2 {
+								w = 0
+							}
+							kern = edgeKernels[mh][w]
+							if nw == nr/2 || nw == nr {
+								kern(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta, 1)
+								continue
+							}
+						} else if mh == mr && nw == nr {
+							kern(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta, 1)
 							continue
 						}
-						microKernel(kb, as, rsa, ksa, bpanel, ws.tmp[:], nr, 1, 0)
+						kern(kb, as, bpanel, ws.tmp[:], nr, 1, 0, 1)
 						mergeTile(ws.tmp[:], j.c[ci:], ldc, mh, nw, j.alpha, beta)
 					}
 				}
