@@ -7,16 +7,22 @@ spec in a temporary JUPYTER_PATH first. By hand:
     JUPYTER_PATH=DIR/share/jupyter /usr/bin/python3 bench/kernel_bench.py \
         --kernel contrast --kernel python3
 
-For each kernel:
-  start-up   time from KernelManager.start_kernel() to the reply of the
-             first kernel_info_request, which the client sends as soon as
-             its channels are started (median over --starts fresh kernels,
-             after one untimed warm-up start that loads jupyter_client's
-             own machinery);
+Each kernel is started by jupyter_client's KernelManager. Messages are sent
+and received with jupyter_client's Session (signing, serialisation) over
+plain synchronous pyzmq sockets from KernelManager.connect_shell and
+connect_iopub: the figures are the kernel's, not the client's event loop.
+The same execute is also timed through jupyter_client's BlockingKernelClient,
+whose asyncio-based channels add a few milliseconds of their own to each
+round trip, as a notebook tool would see it.
+
+  start-up   time from KernelManager.start_kernel() to the reply of a
+             kernel_info_request sent as soon as the kernel was launched
+             (median over --starts fresh kernels, after one untimed
+             warm-up start that loads jupyter_client's own machinery);
   execute    time from sending execute_request for a trivial cell ("1+1")
-             to receiving its execute_reply, and to receiving the idle
-             status that ends it (medians over --executes cells, after
-             --warmup untimed ones).
+             to receiving its execute_reply ("reply"), and to receiving the
+             idle status that ends it ("to idle"); medians over --executes
+             cells after --warmup untimed ones.
 """
 
 import argparse
@@ -24,98 +30,128 @@ import json
 import statistics
 import sys
 import time
-from queue import Empty
 
+import zmq
 from jupyter_client.manager import KernelManager
 
-TIMEOUT = 60
+TIMEOUT = 60.0
 
 
-def wait_reply(kc, msg_id, timeout=TIMEOUT):
-    deadline = time.perf_counter() + timeout
-    while True:
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            raise RuntimeError("no reply to %s within %ss" % (msg_id, timeout))
-        msg = kc.get_shell_msg(timeout=left)
-        if msg["parent_header"].get("msg_id") == msg_id:
-            return msg
+class Lean:
+    """A synchronous client: Session over plain pyzmq sockets."""
 
+    def __init__(self, km, iopub=True):
+        self.session = km.session
+        self.shell = km.connect_shell(identity=self.session.bsession)
+        self.iopub = km.connect_iopub() if iopub else None
 
-def wait_idle(kc, msg_id, timeout=TIMEOUT):
-    deadline = time.perf_counter() + timeout
-    while True:
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            raise RuntimeError("no idle for %s within %ss" % (msg_id, timeout))
-        msg = kc.get_iopub_msg(timeout=left)
-        if (
-            msg["msg_type"] == "status"
-            and msg["content"]["execution_state"] == "idle"
-            and msg["parent_header"].get("msg_id") == msg_id
-        ):
-            return msg
+    def close(self):
+        for s in (self.shell, self.iopub):
+            if s is not None:
+                s.close(linger=0)
+
+    def send(self, msg_type, content):
+        msg = self.session.send(self.shell, msg_type, content)
+        return msg["header"]["msg_id"]
+
+    def _recv(self, sock, timeout):
+        if not sock.poll(int(timeout * 1000)):
+            raise TimeoutError("no message within %ss" % timeout)
+        _, parts = self.session.feed_identities(sock.recv_multipart())
+        return self.session.deserialize(parts)
+
+    def reply(self, msg_id, timeout=TIMEOUT):
+        deadline = time.perf_counter() + timeout
+        while True:
+            msg = self._recv(self.shell, max(deadline - time.perf_counter(), 0.001))
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg
+
+    def idle(self, msg_id, timeout=TIMEOUT):
+        deadline = time.perf_counter() + timeout
+        while True:
+            msg = self._recv(self.iopub, max(deadline - time.perf_counter(), 0.001))
+            if (
+                msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"
+                and msg["parent_header"].get("msg_id") == msg_id
+            ):
+                return msg
+
+    def wait_iopub(self):
+        """Waits until IOPub delivers (the PUB/SUB subscription is in place)."""
+        for _ in range(100):
+            msg_id = self.send("kernel_info_request", {})
+            self.reply(msg_id)
+            try:
+                self.idle(msg_id, timeout=0.2)
+                return
+            except TimeoutError:
+                pass
+        raise RuntimeError("IOPub never delivered")
 
 
 def start(name):
-    """Starts a kernel; returns (manager, client, seconds to first reply)."""
+    """Starts a kernel; returns (manager, seconds to first kernel_info reply)."""
     t0 = time.perf_counter()
     km = KernelManager(kernel_name=name)
     km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    msg_id = kc.kernel_info()
-    wait_reply(kc, msg_id)
-    return km, kc, time.perf_counter() - t0
+    c = Lean(km, iopub=False)
+    try:
+        c.reply(c.send("kernel_info_request", {}))
+    finally:
+        c.close()
+    return km, time.perf_counter() - t0
 
 
-def stop(km, kc):
-    kc.stop_channels()
-    km.shutdown_kernel(now=False)
-
-
-def iopub_ready(kc):
-    """Waits until IOPub delivers (the PUB/SUB subscription is in place)."""
-    for _ in range(100):
-        msg_id = kc.kernel_info()
-        wait_reply(kc, msg_id)
-        try:
-            wait_idle(kc, msg_id, timeout=0.2)
-            return
-        except (Empty, RuntimeError):
-            pass
-    raise RuntimeError("IOPub never delivered")
+def execute_content(code):
+    return {"code": code, "silent": False, "store_history": True,
+            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}
 
 
 def measure(name, starts, executes, warmup, code):
-    km, kc, _ = start(name)  # warm-up start, untimed
-    stop(km, kc)
+    km, _ = start(name)  # warm-up start, untimed
+    km.shutdown_kernel(now=True)
     startup = []
     for _ in range(starts):
-        km, kc, dt = start(name)
+        km, dt = start(name)
         startup.append(dt)
-        stop(km, kc)
+        km.shutdown_kernel(now=True)
 
-    km, kc, _ = start(name)
+    km, _ = start(name)
     try:
-        iopub_ready(kc)
+        c = Lean(km)
+        c.wait_iopub()
         reply_rt, idle_rt = [], []
         for i in range(warmup + executes):
             t0 = time.perf_counter()
-            msg_id = kc.execute(code)
-            reply = wait_reply(kc, msg_id)
+            msg_id = c.send("execute_request", execute_content(code))
+            reply = c.reply(msg_id)
             t1 = time.perf_counter()
-            wait_idle(kc, msg_id)
+            c.idle(msg_id)
             t2 = time.perf_counter()
             if reply["content"]["status"] != "ok":
                 raise RuntimeError("%s: %r failed: %s" % (name, code, reply["content"]))
             if i >= warmup:
                 reply_rt.append(t1 - t0)
                 idle_rt.append(t2 - t0)
-        info_id = kc.kernel_info()
-        impl = wait_reply(kc, info_id)["content"].get("implementation", name)
+        impl = c.reply(c.send("kernel_info_request", {}))["content"].get("implementation", name)
+        c.close()
+
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=TIMEOUT)
+        client_rt = []
+        for i in range(warmup + executes // 2):
+            t0 = time.perf_counter()
+            msg_id = kc.execute(code)
+            while kc.get_shell_msg(timeout=TIMEOUT)["parent_header"].get("msg_id") != msg_id:
+                pass
+            if i >= warmup:
+                client_rt.append(time.perf_counter() - t0)
+        kc.stop_channels()
     finally:
-        stop(km, kc)
+        km.shutdown_kernel(now=True)
     return {
         "kernel": name,
         "implementation": impl,
@@ -123,15 +159,17 @@ def measure(name, starts, executes, warmup, code):
         "startup_all_s": startup,
         "execute_reply_s": statistics.median(reply_rt),
         "execute_idle_s": statistics.median(idle_rt),
+        "execute_reply_blocking_client_s": statistics.median(client_rt),
         "starts": starts,
         "executes": executes,
+        "code": code,
     }
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kernel", action="append", required=True,
-                    help="kernel name; give twice: first the kernel measured, then the reference")
+                    help="kernel name; give it twice: first the kernel measured, then the reference")
     ap.add_argument("--starts", type=int, default=5)
     ap.add_argument("--executes", type=int, default=200)
     ap.add_argument("--warmup", type=int, default=20)
@@ -144,18 +182,20 @@ def main():
         json.dump(results, sys.stdout, indent=1)
         print()
         return
-    print("kernel        start-up (median of %d)   execute %r: reply   to idle   (median of %d)"
-          % (args.starts, args.code, args.executes))
+    print("%-10s %16s %30s %24s" % ("", "start-up", "execute %r (lean client)" % args.code, "BlockingKernelClient"))
+    print("%-10s %16s %15s %14s %24s" % ("kernel", "median of %d" % args.starts, "reply", "to idle", "reply"))
     for r in results:
-        print("%-12s  %10.1f ms                %12.3f ms %9.3f ms"
-              % (r["implementation"], r["startup_s"] * 1e3, r["execute_reply_s"] * 1e3, r["execute_idle_s"] * 1e3))
+        print("%-10s %13.1f ms %12.3f ms %11.3f ms %21.3f ms" % (
+            r["implementation"], r["startup_s"] * 1e3, r["execute_reply_s"] * 1e3,
+            r["execute_idle_s"] * 1e3, r["execute_reply_blocking_client_s"] * 1e3))
     if len(results) >= 2:
         a, b = results[0], results[1]
-        print("ratio %s/%s: start-up %.1fx, execute reply %.1fx, to idle %.1fx" % (
+        print("ratio %s/%s: start-up %.1fx, execute reply %.1fx, to idle %.1fx, via BlockingKernelClient %.1fx" % (
             b["implementation"], a["implementation"],
             b["startup_s"] / a["startup_s"],
             b["execute_reply_s"] / a["execute_reply_s"],
-            b["execute_idle_s"] / a["execute_idle_s"]))
+            b["execute_idle_s"] / a["execute_idle_s"],
+            b["execute_reply_blocking_client_s"] / a["execute_reply_blocking_client_s"]))
 
 
 if __name__ == "__main__":

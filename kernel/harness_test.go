@@ -232,7 +232,7 @@ func (e *fakeEngine) Close() error { return nil }
 
 // testKernel is a kernel serving a fake engine over memory, and a client.
 type testKernel struct {
-	t      *testing.T
+	t      testing.TB
 	k      *Kernel
 	tr     *memTransport
 	eng    *fakeEngine
@@ -377,7 +377,7 @@ func parentID(m *Message) string {
 	return h.MsgID
 }
 
-func content(t *testing.T, m *Message) map[string]any {
+func content(t testing.TB, m *Message) map[string]any {
 	t.Helper()
 	var c map[string]any
 	if err := json.Unmarshal(m.Content, &c); err != nil {

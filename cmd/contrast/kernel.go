@@ -8,7 +8,9 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/gocontrast/contrast/kernel"
 	"github.com/gocontrast/contrast/session"
@@ -92,10 +94,28 @@ func runKernel(args []string, stdout, stderr io.Writer) error {
 		}
 	}()
 
+	go watchParent(logger, k)
 	err = k.Serve(ctx, newEngine)
 	if err == context.Canceled {
 		logger.Print("SIGTERM: stopped")
 		return nil
 	}
 	return err
+}
+
+// watchParent stops the kernel when the Jupyter process that started it
+// (JPY_PARENT_PID, set by jupyter_client) is gone, so that no kernel is
+// left behind when a notebook server is killed.
+func watchParent(logger *log.Logger, k *kernel.Kernel) {
+	ppid, err := strconv.Atoi(os.Getenv("JPY_PARENT_PID"))
+	if err != nil || ppid <= 1 || os.Getppid() != ppid {
+		return
+	}
+	for range time.Tick(2 * time.Second) {
+		if os.Getppid() != ppid {
+			logger.Printf("the parent process %d is gone; stopping", ppid)
+			k.Stop()
+			return
+		}
+	}
 }
