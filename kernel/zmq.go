@@ -7,6 +7,7 @@ import (
 	"log"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 )
@@ -38,12 +39,22 @@ func ListenZMQ(ci ConnectionInfo, lim Limits, logger *log.Logger) (*ZMQ, error) 
 	lim = lim.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	z := &ZMQ{ctx: ctx, cancel: cancel, hbDone: make(chan struct{}), log: logger}
-	opts := []zmq4.Option{zmq4.WithLogger(logger)}
+	// A send blocks while no peer has ever connected (an input_request
+	// with no stdin connection): give up after sendTimeout rather than
+	// hold the channel for zmq4's default of five minutes.
+	opts := []zmq4.Option{zmq4.WithLogger(logger), zmq4.WithTimeout(sendTimeout)}
 	z.socks[Shell] = zmq4.NewRouter(ctx, opts...)
 	z.socks[Control] = zmq4.NewRouter(ctx, opts...)
 	z.socks[Stdin] = zmq4.NewRouter(ctx, opts...)
 	z.socks[IOPub] = zmq4.NewPub(ctx, opts...)
 	z.hb = zmq4.NewRouter(ctx, opts...)
+	// Bound the IOPub queue as libzmq's high-water mark does, so a client
+	// that stops reading cannot make the kernel's memory grow without end.
+	// Stream output is coalesced, so a busy cell sends few messages.
+	if err := z.socks[IOPub].SetOption(zmq4.OptionHWM, iopubHWM); err != nil {
+		z.Close()
+		return nil, fmt.Errorf("kernel: %w", err)
+	}
 	binds := []struct {
 		s    zmq4.Socket
 		port int
@@ -118,6 +129,11 @@ func (z *ZMQ) Send(ch Channel, frames [][]byte) error {
 }
 
 var errClosed = errors.New("kernel: transport closed")
+
+const (
+	sendTimeout = 30 * time.Second
+	iopubHWM    = 10000
+)
 
 // Close closes the sockets (removing ipc socket files).
 func (z *ZMQ) Close() error {
