@@ -1,0 +1,752 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gocontrast/contrast/display"
+	"github.com/traefik/yaegi/interp"
+)
+
+// defaultGrace is Options.InterruptGrace's default.
+const defaultGrace = 3 * time.Second
+
+// Session is one interpreter with its state, shared by a front end's
+// cells. Its methods are safe for concurrent use; cells run one at a time.
+type Session struct {
+	opts Options
+
+	mu          sync.Mutex // one evaluation at a time; guards what follows
+	in          *interp.Interpreter
+	rt          map[string]reflect.Value // the session's runtime support for rewritten cells
+	genericDone map[string]bool
+	imports     map[string]string // import name -> path in the current file scope
+	consts      map[string]bool   // global constants, for the go rewrite
+	dotImports  []string          // packages imported with "."
+	typeGen     int               // renamed type redefinitions
+	fileGen     int               // cells' file base name generation (see switchFile)
+	seq         int               // evaluations so far (cell file names)
+	count       int               // execution count
+	closed      bool
+	unbind      func()        // display binding left by an interrupted cell
+	remnant     chan struct{} // closed when the code of an interrupted cell stops
+	jobs        chan func()   // runs programs on the worker goroutine
+	workerID    int64         // the worker's goroutine id
+	ctl         *interpCtl
+
+	cell atomic.Pointer[cellRun] // the running cell, for the runtime support
+	line atomic.Int64            // the cell's top-level statement running (see lineMarks)
+
+	out, errs *stream
+	interpOut *interpWriter
+	interpErr *interpWriter
+	stdin     *inputReader
+	capture   *fdCapture
+	tags      *tags
+	know      *knowledge
+	hist      *history
+}
+
+// cellRun is the state of one running cell.
+type cellRun struct {
+	mu     sync.Mutex
+	value  display.Bundle
+	cancel context.CancelFunc // interrupts the cell
+}
+
+var _ Engine = (*Session)(nil)
+
+// New starts a session: a fresh interpreter with the standard library and
+// contrast's packages importable, and display imported.
+func New(opts Options) (*Session, error) {
+	s := &Session{opts: opts, tags: newTags(), know: newKnowledge()}
+	if opts.CaptureFDs {
+		// Handing fd 1 or 2 itself as a stream would feed the capture
+		// its own output: write to a duplicate of the real descriptor.
+		var err error
+		if s.opts.Stdout, err = realFile(s.opts.Stdout); err != nil {
+			return nil, err
+		}
+		if s.opts.Stderr, err = realFile(s.opts.Stderr); err != nil {
+			return nil, err
+		}
+	}
+	s.out, s.errs = newStream(s.opts.Stdout), newStream(s.opts.Stderr)
+	s.interpOut = &interpWriter{s: s, st: s.out}
+	s.interpErr = &interpWriter{s: s, st: s.errs, stderr: true}
+	s.stdin = &inputReader{s: s}
+	s.rt = s.runtimeSupport()
+	// One long-lived goroutine runs the programs: its stack, which yaegi's
+	// recursion grows, stays grown from one cell to the next.
+	s.jobs = make(chan func())
+	started := make(chan int64)
+	go func() {
+		started <- goid()
+		for job := range s.jobs {
+			job()
+		}
+	}()
+	s.workerID = <-started
+	if opts.CaptureFDs {
+		c, err := newCapture(func(fd int, p []byte) {
+			st := s.out
+			if fd == 2 {
+				st = s.errs
+			}
+			st.write(s.tags.value(s.tags.cur.Load()), p)
+		})
+		if err != nil {
+			return nil, err
+		}
+		s.capture = c
+	}
+	h, err := openHistory(opts.HistoryFile)
+	if err != nil {
+		return nil, err
+	}
+	s.hist = h
+	if err := s.reset(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// realFile replaces os.Stdout or os.Stderr (fds 1 and 2) by a duplicate
+// of the descriptor taken before any capture.
+func realFile(w io.Writer) (io.Writer, error) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return w, nil
+	}
+	if fd := f.Fd(); fd != 1 && fd != 2 {
+		return f, nil
+	}
+	d, err := dupFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("session: duplicating %s: %w", f.Name(), err)
+	}
+	return d, nil
+}
+
+// reset starts a fresh interpreter. s.mu is held (or s is new).
+func (s *Session) reset() error {
+	in := interp.New(interp.Options{
+		Stdin:        s.stdin,
+		Stdout:       s.interpOut,
+		Stderr:       s.interpErr,
+		Args:         []string{"contrast"},
+		Unrestricted: true,
+	})
+	ctl, err := newCtl(in)
+	if err != nil {
+		return err
+	}
+	s.in, s.ctl = in, ctl
+	s.remnant = nil
+	s.genericDone = map[string]bool{}
+	s.imports = map[string]string{}
+	s.consts = map[string]bool{}
+	s.dotImports = nil
+	s.fileGen = 0
+	s.know.reset()
+	if err := s.loadSymbols(in); err != nil {
+		return fmt.Errorf("session: loading symbols: %w", err)
+	}
+	// yaegi's generic standard packages must be compiled before any cell
+	// runs: compiled later, their instances overwrite the cells' globals.
+	for _, p := range []string{"cmp", "maps", "slices"} {
+		if err := s.loadGeneric(p); err != nil {
+			return err
+		}
+	}
+	return s.importPrelude()
+}
+
+// baseName is the base name of the current cells' files. yaegi keys
+// imports by it: all cells share one, until an import rebinds a name to
+// another package (switchFile).
+func (s *Session) baseName() string {
+	if s.fileGen == 0 {
+		return "cell.go"
+	}
+	return "cell" + strconv.Itoa(s.fileGen) + ".go"
+}
+
+// importPrelude imports display, the runtime support and everything in
+// s.imports into the current file scope.
+func (s *Session) importPrelude() error {
+	s.imports["display"] = displayPath
+	var b strings.Builder
+	b.WriteString("import (\n\t" + rtName + " " + strconv.Quote(rtPath) + "\n")
+	for name, p := range s.imports {
+		b.WriteString("\t" + name + " " + strconv.Quote(p) + "\n")
+	}
+	b.WriteString(")\n")
+	fset := s.in.FileSet()
+	f, err := parseDecls(fset, "prelude"+strconv.Itoa(s.fileGen)+"/"+s.baseName(), b.String(), 0, b.Len())
+	if err != nil {
+		return err
+	}
+	prog, err := s.compile(f)
+	if err != nil {
+		return err
+	}
+	_, err = s.in.Execute(prog)
+	return err
+}
+
+// switchFile starts a new file scope for cells in which name refers to a
+// different package: Go forbids importing two packages under one name in
+// a file, but a notebook user who imports math/rand/v2 after math/rand
+// means to switch.
+func (s *Session) switchFile(name string) error {
+	delete(s.imports, name)
+	s.fileGen++
+	return s.importPrelude()
+}
+
+// compile compiles a syntax tree, turning the interpreter's own panics into
+// errors.
+func (s *Session) compile(n ast.Node) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the interpreter failed on this code: %v", r)
+		}
+	}()
+	return s.in.CompileAST(n)
+}
+
+// Count is the execution count of the last stored cell.
+func (s *Session) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count
+}
+
+// Reset forgets all state (variables, types, imports) and starts a fresh
+// interpreter with display imported. The execution count and history go on.
+func (s *Session) Reset() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed
+	}
+	return s.reset()
+}
+
+var errClosed = errors.New("session: closed")
+
+// Close releases the session's resources. Goroutines that cells started
+// keep running; their output is discarded.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	close(s.jobs)
+	if s.unbind != nil {
+		s.unbind()
+		s.unbind = nil
+	}
+	if s.capture != nil {
+		s.capture.close()
+	}
+	s.out.flush()
+	s.errs.flush()
+	if s.hist != nil {
+		return s.hist.close()
+	}
+	return nil
+}
+
+// syncFDs forwards what compiled code has written to the captured file
+// descriptors so far.
+func (s *Session) syncFDs() {
+	if s.capture != nil {
+		s.capture.drain()
+	}
+}
+
+// flushOutput forwards all pending output.
+func (s *Session) flushOutput() {
+	s.syncFDs()
+	s.out.flush()
+	s.errs.flush()
+}
+
+// runtimeSupport is the symbol table of the functions that rewritten cells
+// call (package rtPath, imported as rtName).
+func (s *Session) runtimeSupport() map[string]reflect.Value {
+	return map[string]reflect.Value{
+		// Out receives the values of the cell's trailing expression.
+		"Out": reflect.ValueOf(func(vs ...any) {
+			b := resultBundle(vs)
+			if c := s.cell.Load(); c != nil {
+				c.mu.Lock()
+				c.value = b
+				c.mu.Unlock()
+			}
+		}),
+		// L records the top-level statement running, for tracebacks.
+		"L": reflect.ValueOf(func(line int) { s.line.Store(int64(line)) }),
+		// Go, Enter and Exit guard go statements (see guardGo).
+		"Go":    reflect.ValueOf(func() uint64 { return s.tags.mine() }),
+		"Enter": reflect.ValueOf(func(id uint64) { s.tags.enter(id) }),
+		"Exit": reflect.ValueOf(func(id uint64, r any) {
+			lines := s.tags.exit()
+			if r == nil {
+				return
+			}
+			e := s.panicError(r, lines, "goroutine started by "+s.tags.nameOrCell(id)+": ", 0)
+			s.syncFDs()
+			s.errs.write(s.tags.value(id), []byte(strings.Join(e.Traceback, "\n")+"\n"))
+		}),
+	}
+}
+
+// Execute runs one cell; see Engine.
+func (s *Session) Execute(ctx context.Context, code string, store bool) Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return Result{Count: s.count, Err: &Error{Name: ErrRuntime, Message: errClosed.Error(), Traceback: []string{errClosed.Error()}}}
+	}
+	if e := s.awaitRemnant(ctx); e != nil {
+		return Result{Count: s.count, Err: e}
+	}
+	if s.unbind != nil {
+		s.unbind()
+		s.unbind = nil
+	}
+	if store {
+		s.count++
+	}
+	res := Result{Count: s.count}
+	s.seq++
+	name := "cell"
+	if store {
+		name = fmt.Sprintf("cell [%d]", s.count)
+	}
+	s.tags.begin(uint64(s.seq), ctx.Value(tagKey{}), name)
+
+	if ctx.Err() != nil {
+		res.Err = interrupted("before it started")
+	} else {
+		res.Value, res.Err = s.run(ctx, "cell", code, nil)
+	}
+	if store {
+		s.hist.add(s.count, code, res.Value.String(display.MIMEText))
+	}
+	return res
+}
+
+// Eval evaluates one expression without counting it; see Engine.
+func (s *Session) Eval(ctx context.Context, expr string) (display.Bundle, *Error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, &Error{Name: ErrRuntime, Message: errClosed.Error()}
+	}
+	if e := s.awaitRemnant(ctx); e != nil {
+		return nil, e
+	}
+	if s.unbind != nil {
+		s.unbind()
+		s.unbind = nil
+	}
+	s.seq++
+	s.tags.begin(uint64(s.seq), ctx.Value(tagKey{}), "expression")
+	fset := s.in.FileSet()
+	file := "eval" + strconv.Itoa(s.seq) + "/" + s.baseName()
+	e, f, err := parseExpr(fset, file, expr)
+	if err != nil {
+		return nil, s.compileError(err)
+	}
+	runs := []run{{kind: exprRun, expr: e}}
+	runs[0].quiet = quietCall(e, s.imports)
+	if err := s.checkUndefined(fset, runs, []*ast.File{f}); err != nil {
+		return nil, s.compileError(err)
+	}
+	return s.run(ctx, "eval", expr, runs)
+}
+
+// run evaluates code (or the given runs) as the current evaluation s.seq.
+func (s *Session) run(ctx context.Context, kind, code string, runs []run) (display.Bundle, *Error) {
+	if runs == nil {
+		var perr *Error
+		runs, perr = s.prepare(kind, code)
+		if perr != nil {
+			return nil, perr
+		}
+	}
+	if len(runs) == 0 {
+		return nil, nil
+	}
+	cell := &cellRun{}
+	s.cell.Store(cell)
+	defer s.cell.Store(nil)
+
+	// The cell's context is cancelled by an interrupt (ctx's cancellation
+	// while the cell runs), not when ctx is cancelled later: goroutines the
+	// cell started may go on using display.Context.
+	cctx, cancel := context.WithCancel(context.Background())
+	cell.cancel = cancel
+	stop := context.AfterFunc(ctx, cancel)
+	unbind := display.Bind(cctx, orderedSink{s: s, sink: s.opts.Sink})
+	if s.capture != nil {
+		if err := s.capture.start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			s.capture = nil
+		}
+	}
+
+	var cerr *Error
+	for _, r := range runs {
+		if cerr = s.exec(cctx, r); cerr != nil {
+			break
+		}
+	}
+	if s.remnant != nil {
+		// Interrupted, and the cell's code is still running: keep the
+		// cancelled context bound so that it can see it; the next
+		// evaluation waits for it.
+		s.unbind = unbind
+		unbind = nil
+	}
+	if s.capture != nil {
+		s.capture.stop()
+	}
+	s.flushOutput()
+	if unbind != nil {
+		unbind()
+	}
+	stop()
+	cell.mu.Lock()
+	defer cell.mu.Unlock()
+	if cerr != nil {
+		return nil, cerr
+	}
+	return cell.value, nil
+}
+
+// exec compiles and runs one run.
+func (s *Session) exec(ctx context.Context, r run) *Error {
+	var node ast.Node
+	switch r.kind {
+	case declRun:
+		if len(r.file.Decls) == 0 {
+			return nil
+		}
+		node = r.file
+	case stmtRun:
+		node = r.block
+	case exprRun:
+		if !r.quiet && s.valueCount(r.expr) != 0 {
+			node = withOut(r.block, r.expr)
+		} else {
+			node = withExpr(r.block, r.expr)
+		}
+	}
+	prog, err := s.compile(node)
+	if err != nil && r.kind == exprRun && !r.quiet {
+		// Perhaps the expression has no value (a call of a function
+		// without results); if not, compiling it plainly reports the
+		// genuine error.
+		prog, err = s.compile(withExpr(r.block, r.expr))
+	}
+	if err != nil {
+		return s.compileError(err)
+	}
+	// yaegi has the declarations now, even if running them fails.
+	s.know.commit(r.decls)
+	if e := s.execProg(ctx, prog); e != nil {
+		return e
+	}
+	if r.kind == declRun {
+		constNames(r.file, s.consts)
+	}
+	return nil
+}
+
+func (s *Session) execProg(ctx context.Context, prog *interp.Program) *Error {
+	s.line.Store(0)
+	s.ctl.begin()
+	fin := make(chan struct{})
+	var err error
+	s.tags.takeLines(s.workerID) // forget lines of panics the cells recovered
+	s.jobs <- func() {
+		defer close(fin)
+		_, err = s.in.Execute(prog) // recovers the program's panics
+	}
+	select {
+	case <-fin:
+		if err != nil {
+			return s.runError(err)
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	s.ctl.stop()
+	// Let the code reach a stopping point: interpreted code stops at its
+	// next step, compiled helpers that watch display.Context return soon.
+	grace := s.opts.InterruptGrace
+	if grace <= 0 {
+		grace = defaultGrace
+	}
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-fin:
+		return interrupted("")
+	case <-t.C:
+		s.remnant = fin
+		return interrupted("compiled code it called is still running (it does not watch display.Context); the next cell waits for it")
+	}
+}
+
+// awaitRemnant waits for the code of an interrupted cell that was still
+// running when Execute returned.
+func (s *Session) awaitRemnant(ctx context.Context) *Error {
+	if s.remnant == nil {
+		return nil
+	}
+	select {
+	case <-s.remnant:
+		s.remnant = nil
+		return nil
+	default:
+	}
+	s.errs.write(s.tags.value(s.tags.cur.Load()), []byte("(waiting for the interrupted cell's compiled code to stop)\n"))
+	select {
+	case <-s.remnant:
+		s.remnant = nil
+		return nil
+	case <-ctx.Done():
+		return interrupted("while it waited for the previous cell's compiled code to stop")
+	}
+}
+
+// valueCount is how many values the expression e has: 1 for all but calls,
+// the result count for calls of builtins, of the cell's funcs and of
+// package funcs, -1 when the syntax does not tell.
+func (s *Session) valueCount(e ast.Expr) int {
+	c, ok := unparen(e).(*ast.CallExpr)
+	if !ok {
+		return 1
+	}
+	switch f := unparen(c.Fun).(type) {
+	case *ast.Ident:
+		switch f.Name {
+		case "clear", "close", "delete", "panic", "print", "println":
+			return 0
+		}
+		if builtinFuncs[f.Name] {
+			return 1
+		}
+		if d := s.know.global(f.Name); d != nil && d.kind == "func" {
+			return d.nresults
+		}
+	case *ast.SelectorExpr:
+		if x, ok := f.X.(*ast.Ident); ok && !s.know.has(x.Name) {
+			if p, ok := s.imports[x.Name]; ok {
+				if t := allTables()[p]; t != nil {
+					if v, ok := t.syms[f.Sel.Name]; ok && v.Kind() == reflect.Func {
+						return v.Type().NumOut()
+					}
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// prepare parses and rewrites a cell into runs.
+func (s *Session) prepare(kind, code string) ([]run, *Error) {
+	fset := s.in.FileSet()
+	file := kind + strconv.Itoa(s.seq) + "/" + s.baseName()
+	runs, files, err := parseCell(fset, file, code)
+	if err != nil {
+		return nil, s.compileError(err)
+	}
+	// Imports: check, deduplicate, and switch file scope on a rebinding.
+	if name, ok := s.rebinding(runs); ok {
+		if err := s.switchFile(name); err != nil {
+			return nil, s.compileError(err)
+		}
+		file = kind + strconv.Itoa(s.seq) + "/" + s.baseName()
+		if runs, files, err = parseCell(fset, file, code); err != nil {
+			return nil, s.compileError(err)
+		}
+	}
+	if e := s.resolveImports(fset, runs); e != nil {
+		return nil, e
+	}
+	// What the cell declares, for the undefined-name check now and for
+	// completion once it compiled.
+	funcs := map[string]string{}
+	for _, d := range s.know.names() {
+		if d.kind == "func" && d.result != "" {
+			funcs[d.name] = d.result
+		}
+	}
+	cellName := s.tags.name(uint64(s.seq))
+	for i := range runs {
+		switch runs[i].kind {
+		case declRun:
+			runs[i].decls = declsOfFile(fset, runs[i].file, cellName, funcs)
+		case stmtRun, exprRun:
+			runs[i].decls = declsOfBlock(fset, runs[i].block, cellName, funcs)
+		}
+	}
+	if err := s.checkUndefined(fset, runs, files); err != nil {
+		return nil, s.compileError(err)
+	}
+	rw := &rewriter{consts: map[string]bool{}, pkgs: map[string]bool{}}
+	for c := range s.consts {
+		rw.consts[c] = true
+	}
+	for name := range s.imports {
+		rw.pkgs[name] = true
+	}
+	out := runs[:0:0]
+	hasMain := token.NoPos
+	for _, r := range runs {
+		switch r.kind {
+		case declRun:
+			constNames(r.file, rw.consts)
+			if renameMain(r.file) {
+				hasMain = r.file.Pos()
+			}
+		case stmtRun, exprRun:
+			constNames(r.block, rw.consts)
+		}
+	}
+	for _, r := range runs {
+		switch r.kind {
+		case declRun:
+			s.renameRedefinedTypes(r.file)
+			rw.guardGo(r.file)
+		case stmtRun:
+			rw.guardGo(r.block)
+			lineMarks(fset, r.block, nil)
+		case exprRun:
+			rw.guardGo(r.block)
+			rw.guardGo(r.expr)
+			r.quiet = quietCall(r.expr, s.imports)
+			lineMarks(fset, r.block, r.expr)
+		}
+		out = append(out, r)
+	}
+	if hasMain.IsValid() {
+		pos := hasMain
+		for _, r := range runs {
+			if r.kind == declRun {
+				for _, d := range r.file.Decls {
+					if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == mainName {
+						pos = fd.Pos()
+					}
+				}
+			}
+		}
+		out = append(out, run{kind: stmtRun, block: callMain(pos)})
+	}
+	return out, nil
+}
+
+// importSpecs lists the cell's import specs with their names.
+func importSpecs(runs []run) (specs []*ast.ImportSpec) {
+	for _, r := range runs {
+		if r.kind != declRun {
+			continue
+		}
+		for _, d := range r.file.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+				for _, sp := range g.Specs {
+					specs = append(specs, sp.(*ast.ImportSpec))
+				}
+			}
+		}
+	}
+	return specs
+}
+
+func specName(sp *ast.ImportSpec) (name, path string) {
+	path, _ = strconv.Unquote(sp.Path.Value)
+	if sp.Name != nil {
+		return sp.Name.Name, path
+	}
+	return packageName(path), path
+}
+
+// rebinding finds an import that binds a name to another package than the
+// one it names now.
+func (s *Session) rebinding(runs []run) (string, bool) {
+	for _, sp := range importSpecs(runs) {
+		name, p := specName(sp)
+		if old, ok := s.imports[name]; ok && old != p && name != "_" && name != "." {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// resolveImports checks that every import can be satisfied, loads generic
+// sources, drops imports already in scope and records the new ones.
+func (s *Session) resolveImports(fset *token.FileSet, runs []run) *Error {
+	for _, r := range runs {
+		if r.kind != declRun {
+			continue
+		}
+		decls := r.file.Decls[:0]
+		for _, d := range r.file.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.IMPORT {
+				decls = append(decls, d)
+				continue
+			}
+			specs := g.Specs[:0]
+			for _, sp := range g.Specs {
+				is := sp.(*ast.ImportSpec)
+				name, p := specName(is)
+				if !importable(p) {
+					pos := fset.Position(is.Pos())
+					msg := fmt.Sprintf("cannot import %q: cells can import the standard library and contrast's packages (list: session/exports/packages.txt)", p)
+					return &Error{Name: ErrCompile, Message: s.where(pos.Filename, pos.Line) + ": " + msg,
+						Traceback: []string{ErrCompile + ": " + s.where(pos.Filename, pos.Line) + ": " + msg}}
+				}
+				if err := s.loadGeneric(p); err != nil {
+					return s.compileError(err)
+				}
+				if name == "_" || (s.imports[name] == p && name != ".") {
+					continue
+				}
+				if name == "." {
+					s.dotImports = append(s.dotImports, p)
+				} else {
+					s.imports[name] = p
+				}
+				specs = append(specs, is)
+			}
+			if len(specs) > 0 {
+				g.Specs = specs
+				decls = append(decls, g)
+			}
+		}
+		r.file.Decls = decls
+	}
+	return nil
+}
