@@ -158,10 +158,6 @@ func (k *Kernel) isComplete(r *request) (any, error) {
 	return map[string]any{"status": session.Unknown}, nil
 }
 
-// historyAll is the number of entries asked of the engine when the kernel
-// filters history itself.
-const historyAll = 1 << 20
-
 func (k *Kernel) history(r *request) (any, error) {
 	var c struct {
 		Output  bool   `json:"output"`
@@ -216,7 +212,7 @@ func (k *Kernel) history(r *request) (any, error) {
 // oldest first; with unique, only the last entry of each distinct input.
 // n <= 0 means all.
 func searchHistory(eng session.Engine, pattern string, n int, unique bool) []session.HistoryEntry {
-	all := eng.History("tail", historyAll, "", 0, 0, 0)
+	all := eng.History("tail", 0, "", 0, 0, 0) // n <= 0: all of it
 	var out []session.HistoryEntry
 	seen := map[string]bool{}
 	for i := len(all) - 1; i >= 0 && (n <= 0 || len(out) < n); i-- {

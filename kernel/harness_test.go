@@ -205,7 +205,7 @@ func (e *fakeEngine) History(kind string, n int, pattern string, sess, start, st
 	defer e.mu.Unlock()
 	switch kind {
 	case "tail":
-		if n > len(e.hist) {
+		if n <= 0 || n > len(e.hist) {
 			n = len(e.hist)
 		}
 		return append([]session.HistoryEntry(nil), e.hist[len(e.hist)-n:]...)
