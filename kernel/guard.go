@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/go-zeromq/zmq4"
 	"github.com/go-zeromq/zmq4/transport"
+	"github.com/gocontrast/contrast/kernel/prebind"
 )
 
 // Limits bound what a peer may send before the kernel drops its connection.
@@ -59,7 +61,7 @@ func guardedEndpoint(ep string, lim Limits) string {
 	defer guards.Unlock()
 	if !guards.names[name] && !slices.Contains(zmq4.Transports(), name) {
 		network := map[string]string{"tcp": "tcp", "ipc": "unix"}[scheme]
-		if err := zmq4.RegisterTransport(name, guardTransport{transport.New(network), lim}); err != nil {
+		if err := zmq4.RegisterTransport(name, guardTransport{transport.New(network), network, lim}); err != nil {
 			return ep
 		}
 		if guards.names == nil {
@@ -72,15 +74,42 @@ func guardedEndpoint(ep string, lim Limits) string {
 
 type guardTransport struct {
 	transport.Transport
-	lim Limits
+	network string
+	lim     Limits
 }
 
+// Listen listens on addr, or takes the listener package prebind bound for
+// it while the program was starting.
 func (g guardTransport) Listen(ctx context.Context, addr string) (net.Listener, error) {
-	l, err := g.Transport.Listen(ctx, addr)
-	if err != nil {
-		return nil, err
+	l := prebound(g.network, addr)
+	if l == nil {
+		var err error
+		if l, err = g.Transport.Listen(ctx, addr); err != nil {
+			return nil, err
+		}
 	}
 	return guardListener{l, g.lim}, nil
+}
+
+// prebound returns the listener package prebind bound for network and
+// addr, or nil.
+func prebound(network, addr string) net.Listener {
+	f := prebind.Take(network, addr)
+	if f == nil {
+		return nil
+	}
+	defer f.Close()
+	l, err := net.FileListener(f)
+	if err != nil {
+		if network == "unix" {
+			os.Remove(addr)
+		}
+		return nil
+	}
+	if ul, ok := l.(*net.UnixListener); ok {
+		ul.SetUnlinkOnClose(true)
+	}
+	return l
 }
 
 type guardListener struct {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-zeromq/zmq4"
+	"github.com/gocontrast/contrast/kernel/prebind"
 	"github.com/gocontrast/contrast/session"
 )
 
@@ -392,5 +393,22 @@ func TestReadConnectionFile(t *testing.T) {
 	}
 	if _, err := ReadConnectionFile(filepath.Join(dir, "missing.json")); err == nil {
 		t.Error("missing file: no error")
+	}
+}
+
+// TestZMQServesPreboundSockets: ListenZMQ serves on the sockets package
+// prebind bound early, instead of failing to bind the same ports.
+func TestZMQServesPreboundSockets(t *testing.T) {
+	ci := connInfo(t, "tcp")
+	path := filepath.Join(t.TempDir(), "conn.json")
+	raw, _ := json.Marshal(ci)
+	os.WriteFile(path, raw, 0o600)
+	prebind.Bind(path)
+	zmqKernel(t, ci, Limits{})
+	c := dialKernel(t, ci)
+	c.ready()
+	if f := prebind.Take("tcp", prebind.TCPAddr("127.0.0.1", strconv.Itoa(ci.ShellPort))); f != nil {
+		f.Close()
+		t.Error("ListenZMQ did not take the prebound shell socket")
 	}
 }
