@@ -29,7 +29,11 @@
 //     ipc, as a connection file names them, and answers heartbeats itself.
 //     Incoming ZMTP frames larger than Limits.MaxFrame close the
 //     connection that sent them instead of exhausting memory. Tests run the
-//     core over an in-memory transport.
+//     core over an in-memory transport. Package kernel/prebind binds the
+//     listening sockets during program initialisation, before the large
+//     symbol tables of the interpreter are set up, so that a client's first
+//     connection attempt succeeds instead of waiting out libzmq's reconnect
+//     interval; ZMQ serves on those sockets.
 //
 // Interrupts arrive as interrupt_request on the control channel (the kernel
 // spec declares interrupt_mode "message") or as SIGINT; both cancel the
