@@ -1,0 +1,69 @@
+package blas
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+var sinkF32 float32
+
+// gemmBenchShapes are the sizes benchmarked: squares, and the shapes the
+// training engine and memory banks run (conv via im2col for ConvNet-S on a
+// 512-view batch, the weight gradient of the same layer, a 512-row batch
+// against a 65,536 x 128 queue).
+var gemmBenchShapes = []struct {
+	name           string
+	transA, transB bool
+	m, n, k        int
+}{
+	{"64", false, false, 64, 64, 64},
+	{"128", false, false, 128, 128, 128},
+	{"256", false, false, 256, 256, 256},
+	{"512", false, false, 512, 512, 512},
+	{"1024", false, false, 1024, 1024, 1024},
+	{"512NT", false, true, 512, 512, 512},
+	{"512TN", true, false, 512, 512, 512},
+	{"conv3_fwd_128x25088x576", false, false, 128, 512 * 49, 576},
+	{"conv3_dW_128x576x25088", false, true, 128, 576, 512 * 49},
+	{"conv3_dX_576x25088x128", true, false, 576, 512 * 49, 128},
+	{"queue_512x65536x128", false, true, 512, 65536, 128},
+}
+
+func BenchmarkSgemm(b *testing.B) {
+	for _, s := range gemmBenchShapes {
+		b.Run(s.name, func(b *testing.B) {
+			benchGemm(b, s.transA, s.transB, s.m, s.n, s.k)
+		})
+	}
+}
+
+func benchGemm(b *testing.B, transA, transB bool, m, n, k int) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	lda, ldb := k, n
+	if transA {
+		lda = m
+	}
+	if transB {
+		ldb = k
+	}
+	a := randSlice(rng, m*k)
+	bb := randSlice(rng, k*n)
+	c := make([]float32, m*n)
+	Sgemm(transA, transB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+	b.ResetTimer()
+	for range b.N {
+		Sgemm(transA, transB, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+	}
+	b.StopTimer()
+	sinkF32 = c[0]
+	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+func BenchmarkSgemmGeneric(b *testing.B) {
+	setImpl(false)
+	defer setImpl(true)
+	for _, sz := range []int{64, 256} {
+		b.Run(fmt.Sprint(sz), func(b *testing.B) { benchGemm(b, false, false, sz, sz, sz) })
+	}
+}

@@ -1,0 +1,224 @@
+package blas
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// tolGemm is the relative tolerance, per unit of sqrt(k), between Sgemm
+// and sgemmRef: both round float32 products, in different orders.
+const tolGemm = 2e-6
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(rng.NormFloat64())
+	}
+	return s
+}
+
+// impls runs f once with the AVX2 kernels (when the CPU has them) and once
+// with the portable ones.
+func impls(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	names := []string{"generic"}
+	if hasAsm() {
+		names = append([]string{"asm"}, names...)
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			setImpl(name == "asm")
+			defer setImpl(true)
+			f(t)
+		})
+	}
+}
+
+// checkGemmCase runs Sgemm and sgemmRef on the same random inputs and
+// compares every element of C, including the padding between rows, which
+// must be left alone.
+func checkGemmCase(t *testing.T, rng *rand.Rand, transA, transB bool, m, n, k int, alpha, beta float32, padA, padB, padC int) {
+	t.Helper()
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	lda, ldb, ldc := ac+padA, bc+padB, n+padC
+	a := randSlice(rng, max(0, (ar-1)*lda+ac))
+	b := randSlice(rng, max(0, (br-1)*ldb+bc))
+	c := randSlice(rng, max(0, (m-1)*ldc+n+padC))
+	if beta == 0 {
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				c[i*ldc+j] = float32(math.NaN())
+			}
+		}
+	}
+	want := append([]float32(nil), c...)
+	sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+	got := append([]float32(nil), c...)
+	Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc)
+	tol := tolGemm
+	bad := 0
+	for i := range want {
+		g, w := float64(got[i]), float64(want[i])
+		scale := 1 + math.Abs(w)
+		if math.IsNaN(g) || math.Abs(g-w) > tol*scale*math.Sqrt(float64(k)+1) {
+			if bad < 3 {
+				t.Errorf("tA=%v tB=%v m=%d n=%d k=%d alpha=%g beta=%g: c[%d] (row %d col %d) got %g want %g",
+					transA, transB, m, n, k, alpha, beta, i, i/ldc, i%ldc, g, w)
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d elements wrong", bad, len(want))
+	}
+}
+
+func TestSgemmShapes(t *testing.T) {
+	sizes := [][3]int{
+		{1, 1, 1}, {1, 7, 3}, {7, 1, 3}, {2, 2, 0}, {3, 5, 1}, {5, 3, 2},
+		{6, 16, 1}, {6, 16, 8}, {7, 17, 9}, {5, 15, 33}, {12, 32, 4},
+		{13, 31, 257}, {1, 100, 50}, {100, 1, 50}, {2, 100, 3}, {100, 2, 3},
+		{37, 53, 29}, {145, 47, 19}, {150, 300, 70}, {64, 64, 64},
+	}
+	impls(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		for _, s := range sizes {
+			for _, tA := range []bool{false, true} {
+				for _, tB := range []bool{false, true} {
+					name := fmt.Sprintf("%dx%dx%d/tA=%v/tB=%v", s[0], s[1], s[2], tA, tB)
+					t.Run(name, func(t *testing.T) {
+						for _, ab := range [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}, {2.5, 0}} {
+							checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], ab[0], ab[1], 0, 0, 0)
+						}
+						checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], 1.5, -1, 3, 5, 7)
+					})
+				}
+			}
+		}
+	})
+}
+
+// TestSgemmBlockEdges crosses the cache-block and micro-tile boundaries in
+// every dimension, with the block sizes shrunk so that the test stays fast.
+func TestSgemmBlockEdges(t *testing.T) {
+	defer func(k, m, n int) { blockK, blockM, blockN = k, m, n }(blockK, blockM, blockN)
+	blockK, blockM, blockN = 16, 12, 32
+	impls(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(3, 4))
+		for _, m := range []int{11, 12, 13, 23, 25} {
+			for _, n := range []int{31, 32, 33, 63, 65} {
+				for _, k := range []int{15, 16, 17, 33} {
+					for _, tA := range []bool{false, true} {
+						for _, tB := range []bool{false, true} {
+							checkGemmCase(t, rng, tA, tB, m, n, k, 1.25, 0.5, 1, 0, 2)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestSgemmParallel runs products big enough to be split across
+// goroutines, with several thread caps.
+func TestSgemmParallel(t *testing.T) {
+	defer SetThreads(0)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, th := range []int{1, 2, 3, 4} {
+		SetThreads(th)
+		if got := Threads(); got > th {
+			t.Fatalf("Threads() = %d after SetThreads(%d)", got, th)
+		}
+		for _, s := range [][3]int{{200, 260, 70}, {13, 700, 90}, {700, 13, 90}, {97, 1030, 65}} {
+			for _, tA := range []bool{false, true} {
+				for _, tB := range []bool{false, true} {
+					checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], 0.75, 0.25, 2, 1, 3)
+				}
+			}
+		}
+	}
+}
+
+func TestSgemmAlphaZeroDoesNotReadAB(t *testing.T) {
+	c := []float32{1, 2, float32(math.NaN()), 4}
+	a := []float32{float32(math.NaN()), 1, 1, 1}
+	b := []float32{float32(math.Inf(1)), 1, 1, 1}
+	Sgemm(false, false, 2, 2, 2, 0, a, 2, b, 2, 0, c, 2)
+	for i, v := range c {
+		if v != 0 {
+			t.Errorf("alpha=0 beta=0: c[%d] = %g, want 0", i, v)
+		}
+	}
+	c = []float32{1, 2, 3, 4}
+	Sgemm(false, false, 2, 2, 2, 0, a, 2, b, 2, 2, c, 2)
+	for i, v := range c {
+		if v != float32(2*(i+1)) {
+			t.Errorf("alpha=0 beta=2: c[%d] = %g, want %d", i, v, 2*(i+1))
+		}
+	}
+	c = []float32{1, 2, float32(math.NaN()), 4}
+	Sgemm(false, false, 2, 2, 0, 1, nil, 1, nil, 2, 0, c, 2)
+	for i, v := range c {
+		if v != 0 {
+			t.Errorf("k=0 beta=0: c[%d] = %g, want 0", i, v)
+		}
+	}
+}
+
+func TestSgemmPanics(t *testing.T) {
+	cases := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"short a", func() {
+			Sgemm(false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2)
+		}, "blas: a has 3 elements"},
+		{"short b transposed", func() {
+			Sgemm(false, true, 2, 3, 2, 1, make([]float32, 4), 2, make([]float32, 5), 2, 0, make([]float32, 6), 3)
+		}, "blas: b has 5 elements"},
+		{"short c", func() {
+			Sgemm(false, false, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, make([]float32, 3), 2)
+		}, "blas: c has 3 elements"},
+		{"small ldc", func() {
+			Sgemm(false, false, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, make([]float32, 4), 1)
+		}, "blas: ldc=1 < 2"},
+		{"negative", func() { Sgemm(false, false, -1, 2, 2, 1, nil, 2, nil, 2, 0, nil, 2) }, "blas: negative size"},
+		{"sdot", func() { Sdot(make([]float32, 2), make([]float32, 3)) }, "blas: Sdot lengths differ"},
+		{"saxpy", func() { Saxpy(1, make([]float32, 2), make([]float32, 3)) }, "blas: Saxpy lengths differ"},
+		{"sgemv x", func() { Sgemv(false, 2, 3, 1, make([]float32, 6), 3, make([]float32, 2), 0, make([]float32, 2)) }, "blas: Sgemv x has 2"},
+		{"sgemv y", func() { Sgemv(true, 2, 3, 1, make([]float32, 6), 3, make([]float32, 2), 0, make([]float32, 2)) }, "blas: Sgemv y has 2"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				msg, _ := r.(string)
+				if !strings.HasPrefix(msg, tc.want) {
+					t.Errorf("panic %v, want one starting %q", r, tc.want)
+				}
+			}()
+			tc.f()
+		})
+	}
+}
+
+func FuzzSgemm(f *testing.F) {
+	f.Add(uint8(3), uint8(5), uint8(7), uint8(0), uint8(1), uint8(2), int64(1))
+	f.Add(uint8(17), uint8(33), uint8(9), uint8(3), uint8(0), uint8(0), int64(2))
+	f.Fuzz(func(t *testing.T, m, n, k, flags, pad, betaSel uint8, seed int64) {
+		rng := rand.New(rand.NewPCG(uint64(seed), 7))
+		betas := []float32{0, 1, -0.5}
+		checkGemmCase(t, rng, flags&1 != 0, flags&2 != 0, int(m%70), int(n%70), int(k%70), 0.5, betas[int(betaSel)%3], int(pad%3), int(pad/3%3), int(pad/9%3))
+	})
+}
