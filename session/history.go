@@ -125,8 +125,12 @@ func (h *history) add(line int, input, output string) {
 	}
 }
 
+// truncateAt cuts s to n bytes at a rune boundary, marking the cut.
 func truncateAt(s string, n int) string {
-	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
 		n--
 	}
 	return s[:n] + "…"

@@ -45,7 +45,7 @@ func rtCall(fn string, pos token.Pos, args ...ast.Expr) *ast.CallExpr {
 //
 // becomes
 //
-//	{
+//	func() {
 //		g, g0 := f, x // evaluated now, as go evaluates them
 //		gt := __contrast.Go()
 //		go func() {
@@ -53,7 +53,7 @@ func rtCall(fn string, pos token.Pos, args ...ast.Expr) *ast.CallExpr {
 //			defer func() { __contrast.Exit(gt, recover()) }()
 //			g(g0, 1)
 //		}()
-//	}
+//	}()
 //
 // Constant arguments stay in place so that untyped constants keep their
 // meaning; everything else is evaluated before the goroutine starts.
@@ -85,11 +85,12 @@ func (rw *rewriter) guardGo(n ast.Node) {
 	})
 }
 
-func (rw *rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
-	pos := g.Go
+// capture splits call into an assignment that evaluates its function and
+// arguments now (nil when there is nothing to evaluate) and a call of the
+// results, to be made later, as go and defer statements do.
+func (rw *rewriter) capture(call *ast.CallExpr, pos token.Pos) (ast.Stmt, *ast.CallExpr) {
 	rw.n++
-	base := "__contrast_g" + strconv.Itoa(rw.n)
-	call := g.Call
+	base := "__contrast_c" + strconv.Itoa(rw.n)
 	var lhs, rhs []ast.Expr
 	capture := func(e ast.Expr) ast.Expr {
 		name := base + "_" + strconv.Itoa(len(lhs))
@@ -120,33 +121,90 @@ func (rw *rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
 			args[i] = capture(a)
 		}
 	}
-	tok := ident(base+"_t", pos)
 	inner := &ast.CallExpr{Fun: fun, Lparen: pos, Args: args, Ellipsis: call.Ellipsis, Rparen: pos}
+	if len(lhs) == 0 {
+		return nil, inner
+	}
+	return &ast.AssignStmt{Lhs: lhs, TokPos: pos, Tok: token.DEFINE, Rhs: rhs}, inner
+}
+
+func funcLit(pos token.Pos, body ...ast.Stmt) *ast.FuncLit {
+	return &ast.FuncLit{
+		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{Opening: pos, Closing: pos}},
+		Body: &ast.BlockStmt{Lbrace: pos, Rbrace: pos, List: body},
+	}
+}
+
+func (rw *rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
+	pos := g.Go
+	assign, inner := rw.capture(g.Call, pos)
+	tok := ident("__contrast_t"+strconv.Itoa(rw.n), pos)
 	recoverCall := &ast.CallExpr{Fun: ident("recover", pos), Lparen: pos, Rparen: pos}
-	deferred := &ast.FuncLit{
-		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{Opening: pos, Closing: pos}},
-		Body: &ast.BlockStmt{Lbrace: pos, Rbrace: pos, List: []ast.Stmt{
-			&ast.ExprStmt{X: rtCall("Exit", pos, ident(tok.Name, pos), recoverCall)},
-		}},
-	}
-	body := &ast.FuncLit{
-		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{Opening: pos, Closing: pos}},
-		Body: &ast.BlockStmt{Lbrace: pos, Rbrace: pos, List: []ast.Stmt{
-			&ast.ExprStmt{X: rtCall("Enter", pos, ident(tok.Name, pos))},
-			&ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{Fun: deferred, Lparen: pos, Rparen: pos}},
-			&ast.ExprStmt{X: inner},
-		}},
-	}
+	deferred := funcLit(pos, &ast.ExprStmt{X: rtCall("Exit", pos, ident(tok.Name, pos), recoverCall)})
+	body := funcLit(pos,
+		&ast.ExprStmt{X: rtCall("Enter", pos, ident(tok.Name, pos))},
+		&ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{Fun: deferred, Lparen: pos, Rparen: pos}},
+		&ast.ExprStmt{X: inner},
+	)
 	ng := &ast.GoStmt{Go: pos, Call: &ast.CallExpr{Fun: body, Lparen: pos, Rparen: pos}}
 	rw.made[ng] = true
 	var list []ast.Stmt
-	if len(lhs) > 0 {
-		list = append(list, &ast.AssignStmt{Lhs: lhs, TokPos: pos, Tok: token.DEFINE, Rhs: rhs})
+	if assign != nil {
+		list = append(list, assign)
 	}
 	list = append(list,
 		&ast.AssignStmt{Lhs: []ast.Expr{tok}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{rtCall("Go", pos)}},
 		ng)
-	return &ast.BlockStmt{Lbrace: pos, Rbrace: pos, List: list}
+	return iife(pos, list)
+}
+
+// iife is func() { list }(): at the global level, yaegi gives a block's
+// variables one slot for all iterations of a loop, which closures would
+// share; a function call gives each its own.
+func iife(pos token.Pos, list []ast.Stmt) ast.Stmt {
+	return &ast.ExprStmt{X: &ast.CallExpr{Fun: funcLit(pos, list...), Lparen: pos, Rparen: pos}}
+}
+
+// topDefers rewrites the defer statements of a statement run that are
+// outside any function (at its top level or in its loops and blocks),
+// which yaegi would keep on its global frame and run again after every
+// later evaluation. Their function and arguments are evaluated at once, as
+// Go does, and the call runs when the cell ends:
+//
+//	defer f.Close()   becomes   func() { c := f.Close; __contrast.Defer(func() { c() }) }()
+func (rw *rewriter) topDefers(b *ast.BlockStmt) {
+	if b == nil {
+		return
+	}
+	fix := func(list []ast.Stmt) {
+		for i, st := range list {
+			d, ok := st.(*ast.DeferStmt)
+			if !ok {
+				continue
+			}
+			pos := d.Defer
+			assign, inner := rw.capture(d.Call, pos)
+			var stmts []ast.Stmt
+			if assign != nil {
+				stmts = append(stmts, assign)
+			}
+			stmts = append(stmts, &ast.ExprStmt{X: rtCall("Defer", pos, funcLit(pos, &ast.ExprStmt{X: inner}))})
+			list[i] = iife(pos, stmts)
+		}
+	}
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BlockStmt:
+			fix(x.List)
+		case *ast.CaseClause:
+			fix(x.Body)
+		case *ast.CommClause:
+			fix(x.Body)
+		}
+		return true
+	})
 }
 
 func unparen(e ast.Expr) ast.Expr {
@@ -338,4 +396,61 @@ func unrename(s string) string {
 		return s
 	}
 	return renamedRE.ReplaceAllString(s, "$1")
+}
+
+// wrapTypeSwitches puts a type switch that binds a variable (switch t :=
+// v.(type)) and runs at the global level (outside any function) inside
+// func() { ... }(): yaegi v0.16.1 fails to compile it there. Nothing a
+// type switch declares outlives it, so the cell means the same.
+func wrapTypeSwitches(b *ast.BlockStmt) {
+	if b == nil {
+		return
+	}
+	fix := func(list []ast.Stmt) {
+		for i, st := range list {
+			ts, ok := st.(*ast.TypeSwitchStmt)
+			if !ok {
+				continue
+			}
+			if _, binds := ts.Assign.(*ast.AssignStmt); !binds {
+				continue
+			}
+			pos := ts.Pos()
+			list[i] = &ast.ExprStmt{X: &ast.CallExpr{Fun: funcLit(pos, ts), Lparen: pos, Rparen: pos}}
+		}
+	}
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit, *ast.TypeSwitchStmt:
+			return false
+		case *ast.BlockStmt:
+			fix(x.List)
+		case *ast.CaseClause:
+			fix(x.Body)
+		case *ast.CommClause:
+			fix(x.Body)
+		}
+		return true
+	})
+}
+
+// topReturn finds a return statement at the top level of a run (outside
+// any function), which a cell cannot have.
+func topReturn(b *ast.BlockStmt) *ast.ReturnStmt {
+	var found *ast.ReturnStmt
+	if b == nil {
+		return nil
+	}
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if found == nil {
+				found = x
+			}
+		}
+		return found == nil
+	})
+	return found
 }

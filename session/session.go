@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/scanner"
 	"go/token"
 	"io"
 	"os"
@@ -29,24 +30,28 @@ type Session struct {
 
 	mu          sync.Mutex // one evaluation at a time; guards what follows
 	in          *interp.Interpreter
+	ctl         *interpCtl
 	rt          map[string]reflect.Value // the session's runtime support for rewritten cells
 	genericDone map[string]bool
 	imports     map[string]string // import name -> path in the current file scope
-	consts      map[string]bool   // global constants, for the go rewrite
 	dotImports  []string          // packages imported with "."
+	consts      map[string]bool   // global constants, for the go rewrite
 	typeGen     int               // renamed type redefinitions
 	fileGen     int               // cells' file base name generation (see switchFile)
 	seq         int               // evaluations so far (cell file names)
 	count       int               // execution count
 	closed      bool
 	unbind      func()        // display binding left by an interrupted cell
+	idleUnbind  func()        // the sink's binding between cells
 	remnant     chan struct{} // closed when the code of an interrupted cell stops
 	jobs        chan func()   // runs programs on the worker goroutine
 	workerID    int64         // the worker's goroutine id
-	ctl         *interpCtl
 
-	cell atomic.Pointer[cellRun] // the running cell, for the runtime support
-	line atomic.Int64            // the cell's top-level statement running (see lineMarks)
+	// scope is a copy of imports and dotImports for Complete and Inspect,
+	// which must not wait for a running cell.
+	scope atomic.Pointer[importScope]
+	cell  atomic.Pointer[cellRun] // the running cell, for the runtime support
+	line  atomic.Int64            // the cell's top-level statement running (see lineMarks)
 
 	out, errs *stream
 	interpOut *interpWriter
@@ -62,6 +67,7 @@ type Session struct {
 type cellRun struct {
 	mu     sync.Mutex
 	value  display.Bundle
+	defers []func()           // the cell's top-level defers, in order
 	cancel context.CancelFunc // interrupts the cell
 }
 
@@ -120,6 +126,11 @@ func New(opts Options) (*Session, error) {
 		s.Close()
 		return nil, err
 	}
+	if opts.Sink != nil {
+		// Between cells too, display output (a progress bar in a goroutine
+		// a cell started) reaches the front end.
+		s.idleUnbind = display.Bind(context.Background(), orderedSink{s: s, sink: opts.Sink})
+	}
 	return s, nil
 }
 
@@ -174,6 +185,21 @@ func (s *Session) reset() error {
 	return s.importPrelude()
 }
 
+// importScope is what the names in scope refer to.
+type importScope struct {
+	imports map[string]string
+	dots    []string
+}
+
+// publishScope makes the current imports visible to Complete and Inspect.
+func (s *Session) publishScope() {
+	sc := &importScope{imports: make(map[string]string, len(s.imports)), dots: append([]string(nil), s.dotImports...)}
+	for n, p := range s.imports {
+		sc.imports[n] = p
+	}
+	s.scope.Store(sc)
+}
+
 // baseName is the base name of the current cells' files. yaegi keys
 // imports by it: all cells share one, until an import rebinds a name to
 // another package (switchFile).
@@ -194,6 +220,7 @@ func (s *Session) importPrelude() error {
 		b.WriteString("\t" + name + " " + strconv.Quote(p) + "\n")
 	}
 	b.WriteString(")\n")
+	s.publishScope()
 	fset := s.in.FileSet()
 	f, err := parseDecls(fset, "prelude"+strconv.Itoa(s.fileGen)+"/"+s.baseName(), b.String(), 0, b.Len())
 	if err != nil {
@@ -262,6 +289,10 @@ func (s *Session) Close() error {
 		s.unbind()
 		s.unbind = nil
 	}
+	if s.idleUnbind != nil {
+		s.idleUnbind()
+		s.idleUnbind = nil
+	}
 	if s.capture != nil {
 		s.capture.close()
 	}
@@ -298,6 +329,14 @@ func (s *Session) runtimeSupport() map[string]reflect.Value {
 			if c := s.cell.Load(); c != nil {
 				c.mu.Lock()
 				c.value = b
+				c.mu.Unlock()
+			}
+		}),
+		// Defer keeps a top-level defer of the cell (see topDefers).
+		"Defer": reflect.ValueOf(func(f func()) {
+			if c := s.cell.Load(); c != nil {
+				c.mu.Lock()
+				c.defers = append(c.defers, f)
 				c.mu.Unlock()
 			}
 		}),
@@ -420,6 +459,11 @@ func (s *Session) run(ctx context.Context, kind, code string, runs []run) (displ
 			break
 		}
 	}
+	if s.remnant == nil {
+		if e := s.runDefers(cell); e != nil && cerr == nil {
+			cerr = e
+		}
+	}
 	if s.remnant != nil {
 		// Interrupted, and the cell's code is still running: keep the
 		// cancelled context bound so that it can see it; the next
@@ -494,6 +538,7 @@ func (s *Session) execProg(ctx context.Context, prog *interp.Program) *Error {
 	}
 	select {
 	case <-fin:
+		s.ctl.prune()
 		if err != nil {
 			return s.runError(err)
 		}
@@ -516,6 +561,29 @@ func (s *Session) execProg(ctx context.Context, prog *interp.Program) *Error {
 		s.remnant = fin
 		return interrupted("compiled code it called is still running (it does not watch display.Context); the next cell waits for it")
 	}
+}
+
+// runDefers runs the cell's top-level defers, last first, as a function
+// returning would; the first panic among them is the result.
+func (s *Session) runDefers(cell *cellRun) *Error {
+	cell.mu.Lock()
+	defers := cell.defers
+	cell.defers = nil
+	cell.mu.Unlock()
+	var first *Error
+	for i := len(defers) - 1; i >= 0; i-- {
+		f := defers[i]
+		done := make(chan any, 1)
+		s.tags.takeLines(s.workerID)
+		s.jobs <- func() {
+			defer func() { done <- recover() }()
+			f()
+		}
+		if r := <-done; r != nil && first == nil {
+			first = s.panicError(r, s.tags.takeLines(s.workerID), "", 0)
+		}
+	}
+	return first
 }
 
 // awaitRemnant waits for the code of an interrupted cell that was still
@@ -592,7 +660,9 @@ func (s *Session) prepare(kind, code string) ([]run, *Error) {
 			return nil, s.compileError(err)
 		}
 	}
-	if e := s.resolveImports(fset, runs); e != nil {
+	e := s.resolveImports(fset, runs)
+	s.publishScope()
+	if e != nil {
 		return nil, e
 	}
 	// What the cell declares, for the undefined-name check now and for
@@ -614,6 +684,13 @@ func (s *Session) prepare(kind, code string) ([]run, *Error) {
 	}
 	if err := s.checkUndefined(fset, runs, files); err != nil {
 		return nil, s.compileError(err)
+	}
+	for _, r := range runs {
+		if ret := topReturn(r.block); ret != nil {
+			var errs scanner.ErrorList
+			errs.Add(fset.Position(ret.Pos()), "return outside a function: a cell's statements cannot return")
+			return nil, s.compileError(errs)
+		}
 	}
 	rw := &rewriter{consts: map[string]bool{}, pkgs: map[string]bool{}}
 	for c := range s.consts {
@@ -641,10 +718,14 @@ func (s *Session) prepare(kind, code string) ([]run, *Error) {
 			s.renameRedefinedTypes(r.file)
 			rw.guardGo(r.file)
 		case stmtRun:
+			rw.topDefers(r.block)
 			rw.guardGo(r.block)
+			wrapTypeSwitches(r.block)
 			lineMarks(fset, r.block, nil)
 		case exprRun:
+			rw.topDefers(r.block)
 			rw.guardGo(r.block)
+			wrapTypeSwitches(r.block)
 			rw.guardGo(r.expr)
 			r.quiet = quietCall(r.expr, s.imports)
 			lineMarks(fset, r.block, r.expr)

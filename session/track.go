@@ -31,6 +31,7 @@ type declInfo struct {
 	result   string // funcs: the first result's type
 	nresults int    // funcs: how many results
 	line     int    // funcs and methods: the line of the declaration
+	src      string // funcs and methods: the whole source
 	fields   []fieldInfo
 }
 
@@ -141,7 +142,10 @@ func declsOfFile(fset *token.FileSet, f *ast.File, cell string, funcs map[string
 		case *ast.FuncDecl:
 			head := *d
 			head.Body, head.Doc = nil, nil
-			info := &declInfo{name: d.Name.Name, kind: "func", decl: nodeText(fset, &head), doc: d.Doc.Text(), cell: cell, line: fset.Position(d.Pos()).Line}
+			full := *d
+			full.Doc = nil
+			info := &declInfo{name: d.Name.Name, kind: "func", decl: nodeText(fset, &head), doc: d.Doc.Text(), cell: cell,
+				line: fset.Position(d.Pos()).Line, src: nodeText(fset, &full)}
 			if r := d.Type.Results; r != nil && len(r.List) > 0 {
 				info.result = nodeText(fset, r.List[0].Type)
 				info.nresults = r.NumFields()

@@ -20,9 +20,10 @@ import "reflect"
 var Symbols = map[string]map[string]reflect.Value{}
 
 // Doc returns the declaration and doc comment of the exported symbol name
-// (a function, type, variable or constant, or "Type.Method") of the package
-// importPath, as gofmt would print the declaration followed by a blank line
-// and the comment.
+// (a function, type, variable or constant, or "Type.Method", or "Type.Field")
+// of the package importPath, as gofmt would print the declaration followed
+// by a blank line and the comment. The empty name gives the package clause
+// and the package's doc comment.
 func Doc(importPath, name string) (string, bool) {
 	d, ok := docs[importPath+"."+name]
 	return d, ok

@@ -19,8 +19,10 @@ import (
 )
 
 // PackageDocs adds to entries the documentation of the exported symbols of
-// the package importPath whose sources are in dir, keyed as Doc looks
-// them up. It is also used at run time for standard library packages.
+// the package importPath whose sources are in dir, keyed "importpath.Name"
+// and "importpath.Type.Member", and of the package itself, keyed
+// "importpath.". It is also used at run time for standard library
+// packages.
 func PackageDocs(importPath, dir string, entries map[string]string) error {
 	fset := token.NewFileSet()
 	names, err := os.ReadDir(dir)
@@ -45,10 +47,16 @@ func PackageDocs(importPath, dir string, entries map[string]string) error {
 	if len(files) == 0 {
 		return fmt.Errorf("no Go files for %s in %s", importPath, dir)
 	}
-	pkg, err := doc.NewFromFiles(fset, files, importPath)
+	var mode doc.Mode
+	if importPath == "builtin" {
+		mode = doc.AllDecls // append, len, ... are lower case
+	}
+	pkg, err := doc.NewFromFiles(fset, files, importPath, mode)
 	if err != nil {
 		return err
 	}
+	// The package itself, under "importpath.".
+	entries[importPath+"."] = strings.TrimSpace(fmt.Sprintf("package %s // import %q\n\n%s", pkg.Name, importPath, strings.TrimSpace(pkg.Doc)))
 	put := func(name string, decl ast.Node, text string) {
 		entries[importPath+"."+name] = strings.TrimSpace(render(fset, decl) + "\n\n" + strings.TrimSpace(text))
 	}
@@ -60,7 +68,7 @@ func PackageDocs(importPath, dir string, entries map[string]string) error {
 			for _, spec := range v.Decl.Specs {
 				vs := spec.(*ast.ValueSpec)
 				for _, id := range vs.Names {
-					if !id.IsExported() {
+					if !id.IsExported() && mode&doc.AllDecls == 0 {
 						continue
 					}
 					text := v.Doc

@@ -7,9 +7,15 @@ var docPackages = []string{
 	"github.com/gocontrast/contrast/session/internal/testhelper",
 }
 
+// sourceHashes are the packages' source hashes when the tables were made.
+var sourceHashes = map[string]string{
+	"github.com/gocontrast/contrast/session/internal/testhelper": "3a7c1f85f38a825f7721f4e277f0aefc",
+}
+
 // docs maps "importpath.Name" and "importpath.Type.Member" to the
 // declaration and doc comment.
 var docs = map[string]string{
+	"github.com/gocontrast/contrast/session/internal/testhelper.":                "package testhelper // import \"github.com/gocontrast/contrast/session/internal/testhelper\"\n\nPackage testhelper stands in, in the session's tests, for compiled\nhelpers that cells call: code that writes to file descriptors 1 and 2\ndirectly, and loops that watch display.Context for interrupts. Only tests\nimport it (through testsyms, its symbol table).",
 	"github.com/gocontrast/contrast/session/internal/testhelper.Busy":            "func Busy(d time.Duration)\n\nBusy loops for d and ignores interrupts.",
 	"github.com/gocontrast/contrast/session/internal/testhelper.Eprintln":        "func Eprintln(a ...any)\n\nEprintln prints with fmt.Fprintln to os.Stderr from compiled code.",
 	"github.com/gocontrast/contrast/session/internal/testhelper.Open":            "func Open(name string)\n\nOpen opens the gate name; Wait returns at once from then on.",
