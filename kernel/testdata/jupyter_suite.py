@@ -40,9 +40,13 @@ class ContrastKernelTests(jupyter_kernel_test.KernelTests):
 
     code_stderr = 'import (\n\t"fmt"\n\t"os"\n)\n\nfmt.Fprintln(os.Stderr, "to stderr")'
 
+    # Matches replace the word before the cursor (cursor_start is at its
+    # first letter), as Jupyter front ends expect. The suite gives no way
+    # to run a cell first, so the samples complete builtins and keywords.
     completion_samples = [
-        {"text": "import \"strings\"\nstrings.ToUp", "matches": {"strings.ToUpper"}},
-        {"text": "zzzNoSuchName"},
+        {"text": "pri", "matches": {"print", "println"}},
+        {"text": "n := le", "matches": {"len"}},
+        {"text": "zzzNoSuchName", "matches": set()},
     ]
 
     complete_code_samples = ["x := 1", "fmt.Println(1)", "func twice(n int) int { return 2 * n }"]
