@@ -1,10 +1,12 @@
 package kernel
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"os"
 	"slices"
@@ -123,7 +125,7 @@ func (l guardListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	c.SetReadDeadline(time.Now().Add(l.lim.Handshake))
-	return &guardConn{Conn: c, lim: l.lim, skip: greetingSize}, nil
+	return newGuardConn(c, l.lim), nil
 }
 
 // greetingSize is the length of a ZMTP 3 greeting.
@@ -136,27 +138,44 @@ const (
 	flagCommand = 0x04
 )
 
-// guardConn watches the bytes zmq4 reads from a connection, parsing ZMTP
-// frame headers, and fails the connection when a frame or message exceeds
-// the limits. It also lifts the handshake deadline once the peer's first
-// command (READY) has arrived.
+// Buffer sizes of a guarded connection: reads are buffered (zmq4 reads
+// each frame header and body with its own call), and writes are gathered
+// until the end of a message (zmq4 writes each frame header and body with
+// its own call) or until maxWriteBuf bytes wait.
+const (
+	readBuf     = 64 << 10
+	maxWriteBuf = 256 << 10
+)
+
+// guardConn sits between zmq4 and a connection. On the way in it parses
+// ZMTP frame headers and fails the connection when a frame or message
+// exceeds the limits, and it lifts the handshake deadline once the peer's
+// first command (READY) has arrived. It also buffers both ways, so that a
+// message costs a system call or two instead of two per frame.
 type guardConn struct {
 	net.Conn
 	lim Limits
 
-	skip   uint64 // bytes of greeting or frame body still to pass
-	inHdr  bool   // reading a frame header
-	hdr    [9]byte
-	hdrN   int
-	frames int  // frames so far in the current message
-	inCmd  bool // reading a command's body
-	ready  bool // the first command (READY) has arrived
-	err    error
+	r     *bufio.Reader
+	in    frameScanner
+	ready bool // the first command (READY) has arrived
+	err   error
+
+	wmu  sync.Mutex
+	out  frameScanner
+	wbuf []byte
+}
+
+func newGuardConn(c net.Conn, lim Limits) *guardConn {
+	g := &guardConn{Conn: c, lim: lim}
+	g.r = bufio.NewReaderSize(c, readBuf)
+	g.in = frameScanner{skip: greetingSize, maxFrame: lim.MaxFrame, maxFrames: lim.MaxFrames, onCommand: g.commandDone}
+	g.out = frameScanner{skip: greetingSize, maxFrame: math.MaxUint64, maxFrames: math.MaxInt}
+	return g
 }
 
 // commandDone lifts the handshake deadline after the first command.
 func (c *guardConn) commandDone() {
-	c.inCmd = false
 	if !c.ready {
 		c.ready = true
 		c.Conn.SetReadDeadline(time.Time{})
@@ -175,8 +194,8 @@ func (c *guardConn) Read(p []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
 	}
-	n, err := c.Conn.Read(p)
-	if perr := c.scan(p[:n]); perr != nil {
+	n, err := c.r.Read(p)
+	if perr := c.in.scan(p[:n]); perr != nil {
 		c.fail(perr)
 		return 0, c.err
 	}
@@ -188,60 +207,105 @@ func (c *guardConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Write gathers p and sends what is gathered at the end of a message (or
+// of the greeting, or of a command).
+func (c *guardConn) Write(p []byte) (int, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.wbuf = append(c.wbuf, p...)
+	c.out.scan(p)
+	if !c.out.boundary() && len(c.wbuf) < maxWriteBuf {
+		return len(p), nil
+	}
+	_, err := c.Conn.Write(c.wbuf)
+	c.wbuf = c.wbuf[:0]
+	if cap(c.wbuf) > maxWriteBuf {
+		c.wbuf = nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 func (c *guardConn) fail(err error) {
 	c.err = err
 	c.Conn.Close()
 }
 
-// scan advances the frame parser over b.
-func (c *guardConn) scan(b []byte) error {
+// frameScanner follows the ZMTP framing of a byte stream: a greeting, then
+// frames of a flags byte, a 1- or 8-byte size and a body.
+type frameScanner struct {
+	skip      uint64 // bytes of greeting or frame body still to pass
+	inHdr     bool   // in a frame header
+	hdr       [9]byte
+	hdrN      int
+	frames    int  // frames so far in the current message
+	inCmd     bool // in a command's body
+	maxFrame  uint64
+	maxFrames int
+	onCommand func() // called at the end of each command, if set
+}
+
+// boundary reports whether the stream is between messages.
+func (s *frameScanner) boundary() bool { return s.skip == 0 && !s.inHdr && s.frames == 0 }
+
+// scan advances over b, failing on a frame or message over the limits.
+func (s *frameScanner) scan(b []byte) error {
 	for len(b) > 0 {
-		if c.skip > 0 {
-			n := min(c.skip, uint64(len(b)))
-			c.skip -= n
+		if s.skip > 0 {
+			n := min(s.skip, uint64(len(b)))
+			s.skip -= n
 			b = b[n:]
-			if c.skip == 0 && c.inCmd {
-				c.commandDone()
+			if s.skip == 0 && s.inCmd {
+				s.commandDone()
 			}
 			continue
 		}
-		if !c.inHdr {
-			c.inHdr, c.hdrN = true, 0
+		if !s.inHdr {
+			s.inHdr, s.hdrN = true, 0
 		}
-		c.hdr[c.hdrN] = b[0]
-		c.hdrN++
+		s.hdr[s.hdrN] = b[0]
+		s.hdrN++
 		b = b[1:]
-		flag := c.hdr[0]
+		flag := s.hdr[0]
 		need := 2
 		if flag&flagLong != 0 {
 			need = 9
 		}
-		if c.hdrN < need {
+		if s.hdrN < need {
 			continue
 		}
-		c.inHdr = false
-		size := uint64(c.hdr[1])
+		s.inHdr = false
+		size := uint64(s.hdr[1])
 		if need == 9 {
-			size = binary.BigEndian.Uint64(c.hdr[1:9])
+			size = binary.BigEndian.Uint64(s.hdr[1:9])
 		}
-		if size > c.lim.MaxFrame {
-			return &guardError{fmt.Sprintf("a peer sent a ZMTP frame of %d bytes, more than the limit of %d", size, c.lim.MaxFrame)}
+		if size > s.maxFrame {
+			return &guardError{fmt.Sprintf("a peer sent a ZMTP frame of %d bytes, more than the limit of %d", size, s.maxFrame)}
 		}
+		s.skip = size
 		if flag&flagCommand != 0 {
-			c.inCmd = true
+			s.inCmd = true
 			if size == 0 {
-				c.commandDone()
+				s.commandDone()
 			}
-		} else {
-			c.frames++
-			if c.frames > c.lim.MaxFrames {
-				return &guardError{fmt.Sprintf("a peer sent a message of more than %d frames", c.lim.MaxFrames)}
-			}
-			if flag&flagMore == 0 {
-				c.frames = 0
-			}
+			continue
 		}
-		c.skip = size
+		s.frames++
+		if s.frames > s.maxFrames {
+			return &guardError{fmt.Sprintf("a peer sent a message of more than %d frames", s.maxFrames)}
+		}
+		if flag&flagMore == 0 {
+			s.frames = 0
+		}
 	}
 	return nil
+}
+
+func (s *frameScanner) commandDone() {
+	s.inCmd = false
+	if s.onCommand != nil {
+		s.onCommand()
+	}
 }
