@@ -214,7 +214,7 @@ func (c *guardConn) Write(p []byte) (int, error) {
 	defer c.wmu.Unlock()
 	c.wbuf = append(c.wbuf, p...)
 	c.out.scan(p)
-	if !c.out.boundary() && len(c.wbuf) < maxWriteBuf {
+	if len(c.wbuf) == 0 || !c.out.boundary() && len(c.wbuf) < maxWriteBuf {
 		return len(p), nil
 	}
 	_, err := c.Conn.Write(c.wbuf)
