@@ -538,3 +538,54 @@ func TestManyCellsStayCheap(t *testing.T) {
 	}
 	t.Logf("median %v early, %v late; %d bytes a cell", early, late, perCell)
 }
+
+func TestAssistanceWhileACellRuns(t *testing.T) {
+	s := newSession(t, Options{})
+	mustRun(t, s, helperImport+"\nimport \"time\"\nvalue := 7")
+	done := make(chan Result)
+	go func() {
+		done <- s.Execute(context.Background(), `th.Wait("busy-cell", 10*time.Second)`, true)
+	}()
+	testhelper.Parked("busy-cell", 10*time.Second)
+	answered := make(chan bool)
+	go func() {
+		c := s.Complete("val", 3)
+		in := s.Inspect("value", 2, 0)
+		st, _ := s.IsComplete("x := 1")
+		h := s.History("tail", 1, "", 0, 0, 0)
+		answered <- has(c.Matches, "value") && in.Found && st == Complete && len(h) == 1 && s.Count() == 2
+	}()
+	select {
+	case ok := <-answered:
+		if !ok {
+			t.Errorf("wrong answers while a cell runs")
+		}
+	case <-time.After(5 * time.Second):
+		t.Errorf("Complete, Inspect, IsComplete, History or Count waited for the running cell")
+	}
+	testhelper.Open("busy-cell")
+	if r := <-done; r.Err != nil {
+		t.Fatal(r.Err)
+	}
+}
+
+func TestResultMetadata(t *testing.T) {
+	s := newSession(t, Options{})
+	r := mustRun(t, s, `type pic struct{}
+func (pic) SVG() (string, error) { return "<svg/>", nil }
+func (pic) DisplayMetadata() map[string]any { return map[string]any{"image/svg+xml": map[string]any{"width": 64}} }
+pic{}`)
+	if r.Value.String(display.MIMESVG) != "<svg/>" {
+		t.Fatalf("value: %v", r.Value)
+	}
+	// The cell's own type reaches Out wrapped as an SVGer: its other
+	// methods are out of compiled code's sight.
+	if r.Metadata != nil {
+		t.Logf("metadata of a cell's type: %v", r.Metadata)
+	}
+	mustRun(t, s, helperImport)
+	r = mustRun(t, s, "th.Figure()")
+	if m, ok := r.Metadata["image/png"].(map[string]any); !ok || m["width"] != 320 {
+		t.Errorf("metadata of a compiled type: %v", r.Metadata)
+	}
+}
