@@ -78,8 +78,12 @@ func (k *Kernel) execute(r *request) (any, error) {
 		return reply, nil
 	}
 	if res.Value != nil && !c.Silent {
+		meta := res.Metadata
+		if meta == nil {
+			meta = map[string]any{}
+		}
 		k.publish("execute_result", r.msg, map[string]any{
-			"execution_count": res.Count, "data": k.mimeData(res.Value), "metadata": map[string]any{},
+			"execution_count": res.Count, "data": k.mimeData(res.Value), "metadata": meta,
 		})
 	}
 	return map[string]any{

@@ -116,6 +116,9 @@ func (e *fakeEngine) Execute(ctx context.Context, code string, store bool) sessi
 			fmt.Fprint(e.opts.Stdout, arg)
 		case "value":
 			res.Value = display.Bundle{display.MIMEText: arg}
+			if arg == "with-metadata" {
+				res.Metadata = map[string]any{"isolated": true}
+			}
 			if store {
 				e.mu.Lock()
 				e.hist[len(e.hist)-1].Output = arg

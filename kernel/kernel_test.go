@@ -385,6 +385,19 @@ func TestDisplayUpdateClear(t *testing.T) {
 	}
 }
 
+func TestExecuteResultMetadata(t *testing.T) {
+	tk := startKernel(t)
+	req := tk.send(Shell, "execute_request", execute("value with-metadata"))
+	tk.reply(Shell, req, "execute_reply")
+	out, _ := tk.outputs(req)
+	if len(out) != 2 || out[1].Header.MsgType != "execute_result" {
+		t.Fatalf("outputs: %v", types(out))
+	}
+	if meta := content(t, out[1])["metadata"]; !reflect.DeepEqual(meta, map[string]any{"isolated": true}) {
+		t.Errorf("execute_result metadata: got %v", meta)
+	}
+}
+
 func TestUserExpressions(t *testing.T) {
 	tk := startKernel(t)
 	c := execute("value 1")
