@@ -23,6 +23,7 @@ func TestHelpGolden(t *testing.T) {
 		{"install.golden", []string{"install", "-h"}, 2},
 		{"version.golden", []string{"version", "-h"}, 2},
 		{"bench_kernel.golden", []string{"bench", "kernel", "-h"}, 2},
+		{"demo.golden", []string{"demo", "-h"}, 2},
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
