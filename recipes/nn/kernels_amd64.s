@@ -190,3 +190,133 @@ gaNoMask:
 	JNE  gaRow
 	VZEROUPPER
 	RET
+
+// func greyRowAVX2(out, in, wT *float32, n, inRow, step, co int)
+// Direct 3x3 convolution of one input channel for n consecutive output
+// pixels of a row, all taps inside the image: out[p, :] = Σ_t in[p·step +
+// off_t]·wT[t, :], off_t = kh·inRow + kw; co is a multiple of 32.
+TEXT ·greyRowAVX2(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ wT+16(FP), R8
+	MOVQ n+24(FP), CX
+	MOVQ inRow+32(FP), R12
+	SHLQ $2, R12             // input row stride, bytes
+	LEAQ (R12)(R12*1), R13   // two rows
+	MOVQ step+40(FP), R11
+	SHLQ $2, R11             // input advance per pixel, bytes
+	MOVQ co+48(FP), R9
+	SHLQ $2, R9              // one tap's weights, bytes
+	TESTQ CX, CX
+	JEQ  grDone
+grPix:
+	XORQ BX, BX
+grGroup:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	LEAQ (R8)(BX*1), R10
+#define GTAP(addr) \
+	VBROADCASTSS addr, Y4; \
+	VFMADD231PS (R10), Y4, Y0; \
+	VFMADD231PS 32(R10), Y4, Y1; \
+	VFMADD231PS 64(R10), Y4, Y2; \
+	VFMADD231PS 96(R10), Y4, Y3; \
+	ADDQ R9, R10
+	GTAP((SI))
+	GTAP(4(SI))
+	GTAP(8(SI))
+	GTAP((SI)(R12*1))
+	GTAP(4(SI)(R12*1))
+	GTAP(8(SI)(R12*1))
+	GTAP((SI)(R13*1))
+	GTAP(4(SI)(R13*1))
+	GTAP(8(SI)(R13*1))
+	VMOVUPS Y0, (DI)(BX*1)
+	VMOVUPS Y1, 32(DI)(BX*1)
+	VMOVUPS Y2, 64(DI)(BX*1)
+	VMOVUPS Y3, 96(DI)(BX*1)
+	ADDQ $128, BX
+	CMPQ BX, R9
+	JLT  grGroup
+	ADDQ R9, DI
+	ADDQ R11, SI
+	DECQ CX
+	JNE  grPix
+grDone:
+	VZEROUPPER
+	RET
+
+// func greyGradRowAVX2(part, in, dy *float32, n, inRow, step, co int)
+// Weight gradient of greyRowAVX2 for n pixels: part[t, :] += Σ_p
+// in[p·step + off_t]·dy[p, :].
+TEXT ·greyGradRowAVX2(SB), NOSPLIT, $0-56
+	MOVQ part+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ dy+16(FP), R8
+	MOVQ n+24(FP), CX
+	MOVQ inRow+32(FP), R12
+	SHLQ $2, R12
+	MOVQ step+40(FP), R11
+	SHLQ $2, R11
+	MOVQ co+48(FP), R9
+	SHLQ $2, R9
+	TESTQ CX, CX
+	JEQ  ggDone
+	XORQ BX, BX              // channel group offset, bytes
+ggGroup:
+	XORQ DX, DX              // tap: 0..8
+	MOVQ SI, R14             // &in[tap offset] for tap (kh, kw)
+ggTap:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ R14, AX             // input pointer for this pixel
+	LEAQ (R8)(BX*1), R10     // &dy[0, group]
+	MOVQ CX, R13
+ggPix:
+	VBROADCASTSS (AX), Y4
+	VFMADD231PS (R10), Y4, Y0
+	VFMADD231PS 32(R10), Y4, Y1
+	VFMADD231PS 64(R10), Y4, Y2
+	VFMADD231PS 96(R10), Y4, Y3
+	ADDQ R11, AX
+	ADDQ R9, R10
+	DECQ R13
+	JNE  ggPix
+	// part[tap, group] += acc
+	MOVQ DX, AX
+	IMULQ R9, AX
+	ADDQ DI, AX
+	ADDQ BX, AX
+	VADDPS (AX), Y0, Y0
+	VMOVUPS Y0, (AX)
+	VADDPS 32(AX), Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	VADDPS 64(AX), Y2, Y2
+	VMOVUPS Y2, 64(AX)
+	VADDPS 96(AX), Y3, Y3
+	VMOVUPS Y3, 96(AX)
+	// next tap: kw+1, or the next input row after kw = 2
+	INCQ DX
+	ADDQ $4, R14
+	CMPQ DX, $3
+	JEQ  ggRow
+	CMPQ DX, $6
+	JEQ  ggRow
+	CMPQ DX, $9
+	JEQ  ggNextGroup
+	JMP  ggTap
+ggRow:
+	SUBQ $12, R14
+	ADDQ R12, R14
+	JMP  ggTap
+ggNextGroup:
+	ADDQ $128, BX
+	CMPQ BX, R9
+	JLT  ggGroup
+ggDone:
+	VZEROUPPER
+	RET
