@@ -119,7 +119,7 @@ func (c *Conv2d) Forward(x *Tensor, train bool) *Tensor {
 	nc, per := c.plan(n)
 	hw := c.oh * c.ow
 	K := c.k()
-	c.cols = c.scratch(c.cols, per*hw*K)
+	c.cols = c.scratch(c.cols, max(per*hw*K, c.greyPadSize(h, w)))
 	wt := c.Weight.Value.Data
 	grey := c.grey()
 	var wT []float32
@@ -132,8 +132,9 @@ func (c *Conv2d) Forward(x *Tensor, train bool) *Tensor {
 		rows := (hi - lo) * hw
 		out := c.y.Data[lo*hw*c.OutC : hi*hw*c.OutC]
 		if grey {
+			pad := c.cols[wk]
 			for img := lo; img < hi; img++ {
-				c.greyForwardImage(out[(img-lo)*hw*c.OutC:], x.Data[img*h*w:(img+1)*h*w], wT, h, w)
+				c.greyForwardImage(out[(img-lo)*hw*c.OutC:], x.Data[img*h*w:(img+1)*h*w], wT, pad, h, w)
 			}
 		} else {
 			col := c.cols[wk][:rows*K]
@@ -176,7 +177,7 @@ func (c *Conv2d) Backward(dy *Tensor) *Tensor {
 		psize += co
 	}
 	c.parts = ensureF32(c.parts, nc*psize)
-	c.cols = c.scratch(c.cols, per*hw*K)
+	c.cols = c.scratch(c.cols, max(per*hw*K, c.greyPadSize(h, w)))
 	if !c.NoInputGrad {
 		c.dcols = c.scratch(c.dcols, per*hw*K)
 	}
@@ -192,8 +193,9 @@ func (c *Conv2d) Backward(dy *Tensor) *Tensor {
 		if grey {
 			// direct, into the transposed [9][co] layout of K < 16
 			clear32(part[:wsize])
+			pad := c.cols[wk]
 			for img := lo; img < hi; img++ {
-				c.greyGradImage(part[:wsize], x.Data[img*imgSize:(img+1)*imgSize], d[(img-lo)*hw*co:(img-lo+1)*hw*co], h, w)
+				c.greyGradImage(part[:wsize], x.Data[img*imgSize:(img+1)*imgSize], d[(img-lo)*hw*co:(img-lo+1)*hw*co], pad, h, w)
 			}
 		} else {
 			col := c.cols[wk][:rows*K]

@@ -23,77 +23,46 @@ func (c *Conv2d) greyWeights() []float32 {
 	return c.wT
 }
 
-// greyInterior returns the output columns [lo, hi) of output row oh whose
-// taps all lie inside an h x w image, and whether the row has any.
-func (c *Conv2d) greyInterior(oh, h, w int) (lo, hi int, ok bool) {
-	s, p := c.Stride, c.Pad
-	ih0 := oh*s - p
-	if ih0 < 0 || ih0+3 > h {
-		return 0, 0, false
+// greyPad copies img (h x w) into pad, a (h+2·Pad) x (w+2·Pad) image
+// with a zero border, so that every output pixel's taps lie inside it.
+func (c *Conv2d) greyPad(pad, img []float32, h, w int) []float32 {
+	p := c.Pad
+	pw := w + 2*p
+	pad = pad[:(h+2*p)*pw]
+	if p == 0 {
+		copy(pad, img[:h*w])
+		return pad
 	}
-	lo = (p + s - 1) / s
-	hi = min(c.ow, (w-3+p)/s+1)
-	return lo, hi, lo < hi
+	clear32(pad[:p*pw])
+	clear32(pad[(h+p)*pw:])
+	for y := 0; y < h; y++ {
+		row := pad[(y+p)*pw : (y+p+1)*pw]
+		clear32(row[:p])
+		copy(row[p:p+w], img[y*w:(y+1)*w])
+		clear32(row[p+w:])
+	}
+	return pad
 }
 
-// greyForwardImage writes the [OH·OW, OutC] output of one image.
-func (c *Conv2d) greyForwardImage(out, img, wT []float32, h, w int) {
-	co, s, p := c.OutC, c.Stride, c.Pad
+// greyPadSize is the scratch a padded image needs.
+func (c *Conv2d) greyPadSize(h, w int) int { return (h + 2*c.Pad) * (w + 2*c.Pad) }
+
+// greyForwardImage writes the [OH·OW, OutC] output of one image; pad is
+// scratch of greyPadSize.
+func (c *Conv2d) greyForwardImage(out, img, wT, pad []float32, h, w int) {
+	pad = c.greyPad(pad, img, h, w)
+	pw, co, s := w+2*c.Pad, c.OutC, c.Stride
 	for oh := 0; oh < c.oh; oh++ {
-		lo, hi, ok := c.greyInterior(oh, h, w)
-		if !ok {
-			lo, hi = c.ow, c.ow
-		}
-		for ow := 0; ow < c.ow; ow++ {
-			if ow == lo && lo < hi {
-				base := (oh*s-p)*w + lo*s - p
-				greyRow(out[(oh*c.ow+lo)*co:(oh*c.ow+hi)*co], img[base:], wT, hi-lo, w, s, co)
-				ow = hi - 1
-				continue
-			}
-			dst := out[(oh*c.ow+ow)*co : (oh*c.ow+ow+1)*co]
-			clear32(dst)
-			for t := 0; t < 9; t++ {
-				ih, iw := oh*s-p+t/3, ow*s-p+t%3
-				if ih < 0 || ih >= h || iw < 0 || iw >= w {
-					continue
-				}
-				v := img[ih*w+iw]
-				for o, wv := range wT[t*co : (t+1)*co] {
-					dst[o] += v * wv
-				}
-			}
-		}
+		greyRow(out[oh*c.ow*co:(oh+1)*c.ow*co], pad[oh*s*pw:], wT, c.ow, pw, s, co)
 	}
 }
 
-// greyGradImage adds one image's weight gradient to part [9][OutC].
-func (c *Conv2d) greyGradImage(part, img, dy []float32, h, w int) {
-	co, s, p := c.OutC, c.Stride, c.Pad
+// greyGradImage adds one image's weight gradient to part [9][OutC]; pad is
+// scratch of greyPadSize.
+func (c *Conv2d) greyGradImage(part, img, dy, pad []float32, h, w int) {
+	pad = c.greyPad(pad, img, h, w)
+	pw, co, s := w+2*c.Pad, c.OutC, c.Stride
 	for oh := 0; oh < c.oh; oh++ {
-		lo, hi, ok := c.greyInterior(oh, h, w)
-		if !ok {
-			lo, hi = c.ow, c.ow
-		}
-		for ow := 0; ow < c.ow; ow++ {
-			if ow == lo && lo < hi {
-				base := (oh*s-p)*w + lo*s - p
-				greyGradRow(part, img[base:], dy[(oh*c.ow+lo)*co:(oh*c.ow+hi)*co], hi-lo, w, s, co)
-				ow = hi - 1
-				continue
-			}
-			g := dy[(oh*c.ow+ow)*co : (oh*c.ow+ow+1)*co]
-			for t := 0; t < 9; t++ {
-				ih, iw := oh*s-p+t/3, ow*s-p+t%3
-				if ih < 0 || ih >= h || iw < 0 || iw >= w {
-					continue
-				}
-				v := img[ih*w+iw]
-				pt := part[t*co : (t+1)*co]
-				for o, gv := range g {
-					pt[o] += v * gv
-				}
-			}
-		}
+		greyGradRow(part, pad[oh*s*pw:], dy[oh*c.ow*co:(oh+1)*c.ow*co], c.ow, pw, s, co)
 	}
 }
