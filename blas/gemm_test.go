@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 )
@@ -22,18 +22,23 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 	return s
 }
 
-// impls runs f once with the AVX2 kernels (when the CPU has them) and once
-// with the portable ones.
+// impls runs f with each set of kernels: AVX2 (when the CPU has it), AVX2
+// with A always packed (no in-place reading of narrow products), and the
+// portable Go ones.
 func impls(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	names := []string{"generic"}
 	if hasAsm() {
-		names = append([]string{"asm"}, names...)
+		names = append([]string{"asm", "asm-packA"}, names...)
 	}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			setImpl(name == "asm")
+			setImpl(name != "generic")
 			defer setImpl(true)
+			if name == "asm-packA" {
+				defer func(v int) { directMaxN = v }(directMaxN)
+				directMaxN = 0
+			}
 			f(t)
 		})
 	}

@@ -1,7 +1,8 @@
 //go:build ignore
 
 // gen_kernels writes kernel_amd64.s: the AVX2+FMA micro-kernels for every
-// tile height 1..6 and width 8 or 16. Run `go generate` in this directory.
+// tile height 1..6 and width 8 or 16 on packed A, and 6-row kernels that
+// read A in place. Run `go generate` in this directory.
 package main
 
 import (
@@ -21,7 +22,12 @@ func main() {
 	p("#include \"textflag.h\"")
 	for m := 1; m <= 6; m++ {
 		for _, n := range []int{8, 16} {
-			kernel(p, m, n)
+			kernel(p, m, n, packed)
+		}
+	}
+	for _, mode := range []int{directN, directT} {
+		for _, n := range []int{8, 16} {
+			kernel(p, 6, n, mode)
 		}
 	}
 	if err := os.WriteFile("kernel_amd64.s", w.Bytes(), 0o644); err != nil {
@@ -52,7 +58,29 @@ func rowAddr(i, off int) string {
 	}
 }
 
-func kernel(p func(string, ...any), m, n int) {
+// A modes: how the micro-kernel finds A(i, p), the element of op(A) in
+// row i of the tile and column p.
+const (
+	packed  = iota // a[p*6+i]: a packed sliver
+	directN        // a[i*lda+p]: A itself, not transposed
+	directT        // a[p*lda+i]: A itself, transposed
+)
+
+// aAddr is the address of A(i, p) for unrolled step u of the k loop. For
+// directN, AX holds row 0 and R9 row 3 (lda in R8) at the current p; for
+// directT, AX holds column p and R9 column p+3.
+func aAddr(mode, u, i int) string {
+	switch mode {
+	case packed:
+		return fmt.Sprintf("%d(AX)", u*24+4*i)
+	case directN:
+		return fmt.Sprintf("%d%s", 4*u, []string{"(AX)", "(AX)(R8*1)", "(AX)(R8*2)", "(R9)", "(R9)(R8*1)", "(R9)(R8*2)"}[i])
+	default:
+		return fmt.Sprintf("%d%s", 4*i, []string{"(AX)", "(AX)(R8*1)", "(AX)(R8*2)", "(R9)"}[u])
+	}
+}
+
+func kernel(p func(string, ...any), m, n, mode int) {
 	h := n / 8   // vectors per row
 	acc := m * h // accumulators
 	sets := 1    // independent accumulator sets (to hide FMA latency)
@@ -60,21 +88,46 @@ func kernel(p func(string, ...any), m, n int) {
 		sets = 2
 	}
 	reg := func(set, i, j int) string { return fmt.Sprintf("Y%d", set*acc+i*h+j) }
-	name := fmt.Sprintf("kern%dx%dAVX2", m, n)
+	suffix := []string{"", "N", "T"}[mode]
+	name := fmt.Sprintf("kern%dx%d%sAVX2", m, n, suffix)
 	p("")
-	p("// func %s(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)", name)
-	p("//")
-	p("// For each of count tiles t (count >= 1), with A slivers packed one")
-	p("// after the other (6*k floats each) and C tiles 6 rows apart:")
-	p("// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]")
+	switch mode {
+	case packed:
+		p("// func %s(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)", name)
+		p("//")
+		p("// For each of count tiles t (count >= 1), with A slivers packed one")
+		p("// after the other (6*k floats each) and C tiles 6 rows apart:")
+		p("// C[6t+i][j] = alpha*sum_p a[t*6k+p*6+i]*b[p*16+j] + beta*C[6t+i][j]")
+	case directN:
+		p("// func %s(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int, lda uintptr)", name)
+		p("//")
+		p("// As kern%dx%dAVX2, reading A in place (not transposed, rows lda bytes", m, n)
+		p("// apart): C[6t+i][j] = alpha*sum_p a[(6t+i)*lda/4+p]*b[p*16+j] + beta*C[6t+i][j]")
+	default:
+		p("// func %s(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int, lda uintptr)", name)
+		p("//")
+		p("// As kern%dx%dAVX2, reading A in place (transposed, rows lda bytes", m, n)
+		p("// apart): C[6t+i][j] = alpha*sum_p a[p*lda/4+6t+i]*b[p*16+j] + beta*C[6t+i][j]")
+	}
 	p("// for i<%d, j<%d, C rows ldc bytes apart, k >= 1.", m, n)
 	p("// With beta == 0, C is not read.")
-	p("TEXT ·%s(SB), NOSPLIT, $0-56", name)
+	if mode == packed {
+		p("TEXT ·%s(SB), NOSPLIT, $0-56", name)
+	} else {
+		p("TEXT ·%s(SB), NOSPLIT, $0-64", name)
+		p("\tMOVQ lda+56(FP), R8")
+	}
 	p("\tMOVQ a+8(FP), AX")
 	p("\tMOVQ c+24(FP), DX")
 	p("\tMOVQ ldc+32(FP), R12")
 	p("\tMOVQ count+48(FP), R10")
+	p("\tMOVQ AX, R11 // this sliver's A")
 	p("sliver:")
+	p("\tMOVQ R11, AX")
+	if mode != packed {
+		p("\tLEAQ (R8)(R8*2), R9")
+		p("\tADDQ AX, R9")
+	}
 	p("\tMOVQ k+0(FP), CX")
 	p("\tMOVQ b+16(FP), BX")
 	p("\tLEAQ (R12)(R12*2), R13")
@@ -91,7 +144,7 @@ func kernel(p func(string, ...any), m, n int) {
 		}
 		for i := 0; i < m; i++ {
 			bc := 14 + i%2
-			p("\tVBROADCASTSS %d(AX), Y%d", u*24+4*i, bc)
+			p("\tVBROADCASTSS %s, Y%d", aAddr(mode, u, i), bc)
 			for j := 0; j < h; j++ {
 				p("\tVFMADD231PS Y%d, Y%d, %s", 12+j, bc, reg(set, i, j))
 			}
@@ -104,7 +157,16 @@ func kernel(p func(string, ...any), m, n int) {
 	for u := 0; u < 4; u++ {
 		step(u, u%sets)
 	}
-	p("\tADDQ $96, AX")
+	switch mode {
+	case packed:
+		p("\tADDQ $96, AX")
+	case directN:
+		p("\tADDQ $16, AX")
+		p("\tADDQ $16, R9")
+	default:
+		p("\tLEAQ (AX)(R8*4), AX")
+		p("\tLEAQ (R9)(R8*4), R9")
+	}
 	p("\tADDQ $256, BX")
 	p("\tDECQ SI")
 	p("\tJNZ  loop4")
@@ -113,7 +175,15 @@ func kernel(p func(string, ...any), m, n int) {
 	p("\tJZ   store")
 	p("loop1:")
 	step(0, 0)
-	p("\tADDQ $24, AX")
+	switch mode {
+	case packed:
+		p("\tADDQ $24, AX")
+	case directN:
+		p("\tADDQ $4, AX")
+		p("\tADDQ $4, R9")
+	default:
+		p("\tADDQ R8, AX")
+	}
 	p("\tADDQ $64, BX")
 	p("\tDECQ CX")
 	p("\tJNZ  loop1")
@@ -146,6 +216,15 @@ func kernel(p func(string, ...any), m, n int) {
 	p("next:")
 	p("\tLEAQ (R13)(R12*2), DX // c += 6*ldc")
 	p("\tADDQ R12, DX")
+	switch mode {
+	case packed:
+		p("\tMOVQ AX, R11 // the next sliver follows")
+	case directN:
+		p("\tLEAQ (R11)(R8*4), R11 // a += 6*lda")
+		p("\tLEAQ (R11)(R8*2), R11")
+	default:
+		p("\tADDQ $24, R11 // a += 6 columns")
+	}
 	p("\tDECQ R10")
 	p("\tJNZ  sliver")
 	p("\tVZEROUPPER")
