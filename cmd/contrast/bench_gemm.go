@@ -54,6 +54,8 @@ var gemmShapes = []gemmShape{
 	{"img conv1 32x784x9", 32, 784, 9, false, false},
 	{"img conv2 64x196x288", 64, 196, 288, false, false},
 	{"img conv3 128x49x576", 128, 49, 576, false, false},
+	{"img conv3 dW 128x576x49 B^T", 128, 576, 49, false, true},
+	{"img conv3 dX 576x49x128 A^T", 576, 49, 128, true, false},
 }
 
 type gemmTiming struct {
