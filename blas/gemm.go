@@ -42,7 +42,15 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		return
 	}
 	j := gemmJob{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
-	j.run()
+	if threads := Threads(); threads > 1 && m*n*k >= parallelMin {
+		jp := new(gemmJob) // shared with the goroutines
+		*jp = j
+		jp.runParallel(threads)
+		return
+	}
+	ws := wsPool.Get().(*workspace)
+	j.tile(ws, 0, m, 0, n)
+	wsPool.Put(ws)
 }
 
 // gemmOverride, when set (build tag openblas), computes the products that
@@ -213,14 +221,8 @@ func (w *workspace) reserve(na, nb int) {
 
 func roundUp(x, q int) int { return (x + q - 1) / q * q }
 
-func (j *gemmJob) run() {
-	threads := Threads()
-	if threads <= 1 || j.m*j.n*j.k < parallelMin {
-		ws := wsPool.Get().(*workspace)
-		j.tile(ws, 0, j.m, 0, j.n)
-		wsPool.Put(ws)
-		return
-	}
+// runParallel computes C on up to threads goroutines.
+func (j *gemmJob) runParallel(threads int) {
 	tm, tn := split(j.m, j.n, threads)
 	rows := roundUp((j.m+tm-1)/tm, mr)
 	cols := roundUp((j.n+tn-1)/tn, nr)
