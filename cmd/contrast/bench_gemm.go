@@ -49,6 +49,7 @@ var gemmShapes = []gemmShape{
 	{"conv dW 128x576x25088 B^T", 128, 576, 25088, false, true},
 	{"conv dX 576x25088x128 A^T", 576, 25088, 128, true, false},
 	{"sim 512x512x128 B^T", 512, 512, 128, false, true},
+	{"queue 256x4096x128 B^T", 256, 4096, 128, false, true},
 	{"queue 512x65536x128 B^T", 512, 65536, 128, false, true},
 	{"linear 512x128x128", 512, 128, 128, false, false},
 	{"img conv1 32x784x9", 32, 784, 9, false, false},
