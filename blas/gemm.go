@@ -223,7 +223,7 @@ func roundUp(x, q int) int { return (x + q - 1) / q * q }
 
 // runParallel computes C on up to threads goroutines.
 func (j *gemmJob) runParallel(threads int) {
-	tm, tn := split(j.m, j.n, threads)
+	tm, tn := split(j.m, j.n, j.k, threads)
 	rows := roundUp((j.m+tm-1)/tm, mr)
 	cols := roundUp((j.n+tn-1)/tn, nr)
 	tm = (j.m + rows - 1) / rows
@@ -251,13 +251,18 @@ func (j *gemmJob) runParallel(threads int) {
 }
 
 // split chooses how many row blocks (tm) and column blocks (tn) to cut C
-// into for threads goroutines: about two tasks per goroutine so that a
-// goroutine slowed by another process leaves its share to the others,
-// cut across columns first (each task then packs only its own columns of
-// B), with blocks no smaller than a few micro-tiles.
-func split(m, n, threads int) (tm, tn int) {
+// into for threads goroutines: for long products about tasksPerThread
+// tasks per goroutine, so that a goroutine slowed by another process
+// leaves its share to the others (short ones get one each, as every task
+// packs its own operands); cut across columns first (each task then packs
+// only its own columns of B), with blocks no smaller than a few
+// micro-tiles.
+func split(m, n, k, threads int) (tm, tn int) {
 	const minCols, minRows = 256, 96
-	want := tasksPerThread * threads
+	want := threads
+	if m*n*k >= 16*parallelMin {
+		want = tasksPerThread * threads
+	}
 	tn = max(1, min(want, n/minCols))
 	tm = max(1, min((want+tn-1)/tn, m/minRows))
 	if tm*tn < threads {

@@ -173,18 +173,31 @@ func TestSgemmEdgeTiles(t *testing.T) {
 // goroutines, with several thread caps.
 func TestSgemmParallel(t *testing.T) {
 	defer SetThreads(0)
+	defer func(v int) { parallelMin = v }(parallelMin)
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, th := range []int{1, 2, 3} {
-		SetThreads(th)
-		if got := Threads(); got > th {
-			t.Fatalf("Threads() = %d after SetThreads(%d)", got, th)
-		}
-		for _, s := range [][3]int{{200, 160, 70}, {13, 1800, 90}, {1800, 13, 90}, {97, 530, 65}, {60, 50, 1500}} {
-			for _, tA := range []bool{false, true} {
-				for _, tB := range []bool{false, true} {
-					checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], 0.75, 0.25, 2, 1, 3)
-					checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], -1, 0, 0, 0, 1)
+	// The default threshold gives these one task per goroutine; a low one
+	// makes them long enough for several.
+	for _, pmin := range []int{parallelMin, 1 << 16} {
+		parallelMin = pmin
+		for _, th := range []int{1, 2, 3} {
+			SetThreads(th)
+			if got := Threads(); got > th {
+				t.Fatalf("Threads() = %d after SetThreads(%d)", got, th)
+			}
+			several := false // some product cut into more tasks than goroutines
+			for _, s := range [][3]int{{200, 160, 70}, {13, 1800, 90}, {1800, 13, 90}, {97, 530, 65}, {60, 50, 1500}} {
+				if tm, tn := split(s[0], s[1], s[2], th); tm*tn > th {
+					several = true
 				}
+				for _, tA := range []bool{false, true} {
+					for _, tB := range []bool{false, true} {
+						checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], 0.75, 0.25, 2, 1, 3)
+						checkGemmCase(t, rng, tA, tB, s[0], s[1], s[2], -1, 0, 0, 0, 1)
+					}
+				}
+			}
+			if th > 1 && pmin < 1<<20 && !several {
+				t.Errorf("parallelMin=%d, %d threads: no product cut into more tasks than goroutines", pmin, th)
 			}
 		}
 	}
