@@ -50,10 +50,11 @@
 //
 // # Threads
 //
-// Products of at least 128^3 multiply-adds are cut into about two tiles
-// per thread (columns first, so that each tile packs only its own part of
-// B) which up to Threads() goroutines take in turn; a goroutine slowed by
-// another process leaves its share to the others. A caller that already
+// Products of at least 128^3 multiply-adds are cut into tiles (columns
+// first, so that each tile packs only its own part of B) which up to
+// Threads() goroutines take in turn: one tile per goroutine for short
+// products, about two for long ones (from 16 x 128^3), so that a goroutine
+// slowed by another process leaves its share to the others. A caller that already
 // runs several products at once (one per batch element, say) calls
 // SetThreads(1) so that the two levels do not oversubscribe the cores.
 //
