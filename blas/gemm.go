@@ -33,8 +33,82 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		gemmVector(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	if m*n*k <= smallMax {
+		gemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if gemmOverride != nil {
+		gemmOverride(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	j := gemmJob{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
-	j.run()
+	if threads := Threads(); threads > 1 && m*n*k >= parallelMin {
+		jp := new(gemmJob) // shared with the goroutines
+		*jp = j
+		jp.runParallel(threads)
+		return
+	}
+	ws := wsPool.Get().(*workspace)
+	j.tile(ws, 0, m, 0, n)
+	wsPool.Put(ws)
+}
+
+// gemmOverride, when set (build tag openblas), computes the products that
+// would otherwise go to the packed kernels.
+var gemmOverride func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
+// smallMax is the number of multiply-adds (m*n*k) up to which Sgemm uses
+// plain loops: below it packing costs more than it saves.
+var smallMax = 128
+
+// gemmSmall is Sgemm by plain loops, for tiny products.
+func gemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		crow := c[i*ldc : i*ldc+n]
+		if transB {
+			for jj := range crow {
+				brow := b[jj*ldb : jj*ldb+k]
+				var s float32
+				if transA {
+					for p, v := range brow {
+						s += a[p*lda+i] * v
+					}
+				} else {
+					arow := a[i*lda : i*lda+k]
+					for p, v := range brow {
+						s += arow[p] * v
+					}
+				}
+				if beta == 0 {
+					crow[jj] = alpha * s
+				} else {
+					crow[jj] = alpha*s + beta*crow[jj]
+				}
+			}
+			continue
+		}
+		switch beta {
+		case 0:
+			clear(crow)
+		case 1:
+		default:
+			for jj := range crow {
+				crow[jj] *= beta
+			}
+		}
+		for p := 0; p < k; p++ {
+			var av float32
+			if transA {
+				av = alpha * a[p*lda+i]
+			} else {
+				av = alpha * a[i*lda+p]
+			}
+			brow := b[p*ldb : p*ldb+n]
+			for jj, v := range brow {
+				crow[jj] += av * v
+			}
+		}
+	}
 }
 
 func checkGemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
@@ -95,7 +169,14 @@ var (
 
 // parallelMin is the number of multiply-adds (m*n*k) below which Sgemm
 // stays on the calling goroutine.
-var parallelMin = 64 * 64 * 64
+var parallelMin = 128 * 128 * 128
+
+// directMaxN is the widest column block for which the kernels read A in
+// place instead of packing it.
+var directMaxN = 64
+
+// tasksPerThread is about how many tiles each goroutine gets.
+var tasksPerThread = 2
 
 type gemmJob struct {
 	transA, transB bool
@@ -140,15 +221,9 @@ func (w *workspace) reserve(na, nb int) {
 
 func roundUp(x, q int) int { return (x + q - 1) / q * q }
 
-func (j *gemmJob) run() {
-	threads := Threads()
-	if threads <= 1 || j.m*j.n*j.k < parallelMin {
-		ws := wsPool.Get().(*workspace)
-		j.tile(ws, 0, j.m, 0, j.n)
-		wsPool.Put(ws)
-		return
-	}
-	tm, tn := split(j.m, j.n, threads)
+// runParallel computes C on up to threads goroutines.
+func (j *gemmJob) runParallel(threads int) {
+	tm, tn := split(j.m, j.n, j.k, threads)
 	rows := roundUp((j.m+tm-1)/tm, mr)
 	cols := roundUp((j.n+tn-1)/tn, nr)
 	tm = (j.m + rows - 1) / rows
@@ -176,13 +251,18 @@ func (j *gemmJob) run() {
 }
 
 // split chooses how many row blocks (tm) and column blocks (tn) to cut C
-// into for threads goroutines: about two tasks per goroutine so that a
-// goroutine slowed by another process leaves its share to the others,
-// cut across columns first (each task then packs only its own columns of
-// B), with blocks no smaller than a few micro-tiles.
-func split(m, n, threads int) (tm, tn int) {
+// into for threads goroutines: for long products about tasksPerThread
+// tasks per goroutine, so that a goroutine slowed by another process
+// leaves its share to the others (short ones get one each, as every task
+// packs its own operands); cut across columns first (each task then packs
+// only its own columns of B), with blocks no smaller than a few
+// micro-tiles.
+func split(m, n, k, threads int) (tm, tn int) {
 	const minCols, minRows = 256, 96
-	want := 2 * threads
+	want := threads
+	if m*n*k >= 16*parallelMin {
+		want = tasksPerThread * threads
+	}
 	tn = max(1, min(want, n/minCols))
 	tm = max(1, min((want+tn-1)/tn, m/minRows))
 	if tm*tn < threads {
@@ -220,40 +300,68 @@ func (j *gemmJob) tile(ws *workspace, i0, i1, j0, j1 int) {
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				// Rows below direct read A in place (A not transposed:
-				// row i of the sliver is a row of A, stride lda); the
-				// others come from the packed buffer.
-				direct := 0
+				full := mb / mr // whole slivers
+				// With few panels, packing A costs more than it saves:
+				// the kernels read whole slivers in place, and only the
+				// rows of a last partial sliver are packed.
+				direct := directKernels != nil && nb <= directMaxN
+				ta := 0
 				if j.transA {
-					packA(ws.a, true, j.a, j.lda, ic, mb, pc, kb)
-				} else {
-					direct = mb - mb%mr
-					if direct < mb {
-						packA(ws.a, false, j.a, j.lda, ic+direct, mb-direct, pc, kb)
+					ta = 1
+				}
+				aAt := func(i int) []float32 { // op(A)[i][pc] onwards
+					if j.transA {
+						return j.a[pc*j.lda+i:]
 					}
+					return j.a[i*j.lda+pc:]
+				}
+				if !direct {
+					packA(ws.a, j.transA, j.a, j.lda, ic, mb, pc, kb)
+				} else if full*mr < mb {
+					packA(ws.a, j.transA, j.a, j.lda, ic+full*mr, mb-full*mr, pc, kb)
 				}
 				for jr := 0; jr < nb; jr += nr {
 					nw := min(nr, nb-jr)
 					bpanel := bp[jr*kb:]
-					for ir := 0; ir < mb; ir += mr {
-						mh := min(mr, mb-ir)
-						var as []float32
-						rsa, ksa := 1, mr
+					ci := ic*ldc + jc + jr
+					ir := 0
+					if full > 0 && (nw == nr || (nw == nr/2 && edgeKernels != nil)) {
+						w := nw / nr // 0 for half a panel, 1 for a whole one
 						switch {
-						case ir < direct:
-							as = j.a[(ic+ir)*j.lda+pc:]
-							rsa, ksa = j.lda, 1
-						case j.transA:
-							as = ws.a[ir*kb:]
+						case direct:
+							directKernels[ta][w](kb, aAt(ic), bpanel, j.c[ci:], ldc, j.alpha, beta, full, j.lda)
+						case w == 1:
+							microKernel(kb, ws.a, bpanel, j.c[ci:], ldc, j.alpha, beta, full)
 						default:
-							as = ws.a[(ir-direct)*kb:]
+							edgeKernels[mr][0](kb, ws.a, bpanel, j.c[ci:], ldc, j.alpha, beta, full)
 						}
+						ir = full * mr
+					}
+					for ; ir < mb; ir += mr {
+						mh := min(mr, mb-ir)
 						ci := (ic+ir)*ldc + jc + jr
-						if mh == mr && nw == nr {
-							microKernel(kb, as, rsa, ksa, bpanel, j.c[ci:], ldc, j.alpha, beta)
+						w := 1
+						if nw <= nr/2 {
+							w = 0
+						}
+						if direct && mh == mr {
+							directKernels[ta][w](kb, aAt(ic+ir), bpanel, ws.tmp[:], nr, 1, 0, 1, j.lda)
+							mergeTile(ws.tmp[:], j.c[ci:], ldc, mh, nw, j.alpha, beta)
 							continue
 						}
-						microKernel(kb, as, rsa, ksa, bpanel, ws.tmp[:], nr, 1, 0)
+						as := ws.a[ir*kb:]
+						if direct {
+							as = ws.a // the packed last sliver
+						}
+						kern := microKernel
+						if edgeKernels != nil {
+							kern = edgeKernels[mh][w]
+							if nw == nr/2 || nw == nr {
+								kern(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta, 1)
+								continue
+							}
+						}
+						kern(kb, as, bpanel, ws.tmp[:], nr, 1, 0, 1)
 						mergeTile(ws.tmp[:], j.c[ci:], ldc, mh, nw, j.alpha, beta)
 					}
 				}

@@ -9,9 +9,11 @@ import (
 var sinkF32 float32
 
 // gemmBenchShapes are the sizes benchmarked: squares, and the shapes the
-// training engine and memory banks run (conv via im2col for ConvNet-S on a
-// 512-view batch, the weight gradient of the same layer, a 512-row batch
-// against a 65,536 x 128 queue).
+// training engine and memory banks run: ConvNet-S's third conv via im2col
+// on a 512-view batch (forward, weight and input gradients), a 512-row
+// batch against a 65,536 x 128 queue, a 512 x 512 similarity matrix, a
+// 128-wide linear layer, and the three convs of one 28 x 28 image (what a
+// caller parallelising over the batch with SetThreads(1) runs).
 var gemmBenchShapes = []struct {
 	name           string
 	transA, transB bool
@@ -28,6 +30,16 @@ var gemmBenchShapes = []struct {
 	{"conv3_dW_128x576x25088", false, true, 128, 576, 512 * 49},
 	{"conv3_dX_576x25088x128", true, false, 576, 512 * 49, 128},
 	{"queue_512x65536x128", false, true, 512, 65536, 128},
+	{"queue_bwd_512x128x65536", false, false, 512, 128, 65536},
+	{"sim_512x512x128", false, true, 512, 512, 128},
+	{"linear_512x128x128", false, false, 512, 128, 128},
+	{"img_conv1_32x784x9", false, false, 32, 784, 9},
+	{"img_conv2_64x196x288", false, false, 64, 196, 288},
+	{"img_conv3_128x49x576", false, false, 128, 49, 576},
+	{"img_conv2_dW_64x288x196", false, true, 64, 288, 196},
+	{"img_conv2_dX_288x196x64", true, false, 288, 196, 64},
+	{"img_conv3_dW_128x576x49", false, true, 128, 576, 49},
+	{"img_conv3_dX_576x49x128", true, false, 576, 49, 128},
 }
 
 func BenchmarkSgemm(b *testing.B) {

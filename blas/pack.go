@@ -3,28 +3,36 @@ package blas
 // packB copies the kb x nb block of op(B) starting at row pc, column jc
 // into dst as ceil(nb/nr) panels of kb rows by nr columns, panel after
 // panel, each row of a panel contiguous; columns past nb are zero.
+// packGroup is how many panels packB copies per pass over the rows.
+var packGroup = 8
+
 func packB(dst []float32, transB bool, b []float32, ldb, pc, kb, jc, nb int) {
-	for j0 := 0; j0 < nb; j0 += nr {
+	j0 := 0
+	if !transB && packBNFast != nil {
+		// Whole rows across up to 8 panels at a time.
+		group := packGroup
+		for ; j0+nr <= nb; j0 += group * nr {
+			np := min(group, (nb-j0)/nr)
+			src := b[pc*ldb+jc+j0:]
+			src = src[:(kb-1)*ldb+np*nr]
+			packBNFast(kb, np, src, ldb, dst[j0*kb:j0*kb+np*nr*kb])
+		}
+		j0 = nb - nb%nr
+	}
+	for ; j0 < nb; j0 += nr {
 		w := min(nr, nb-j0)
 		panel := dst[j0*kb : j0*kb+kb*nr]
 		if !transB {
 			// op(B)[p][j] = b[p*ldb+j]: each panel row is a contiguous copy.
 			src := b[pc*ldb+jc+j0:]
-			if w == nr {
-				src = src[:(kb-1)*ldb+nr]
-				if packBNFast != nil {
-					packBNFast(kb, src, ldb, panel)
-					continue
-				}
-				for p := 0; p < kb; p++ {
-					copy(panel[p*nr:p*nr+nr], src[p*ldb:p*ldb+nr])
-				}
-				continue
+			if w < nr {
+				clear(panel)
 			}
 			for p := 0; p < kb; p++ {
-				row := panel[p*nr : p*nr+nr]
-				copy(row, src[p*ldb:p*ldb+w])
-				clear(row[w:])
+				row := panel[p*nr : p*nr+w]
+				for jj, v := range src[p*ldb : p*ldb+w] {
+					row[jj] = v
+				}
 			}
 			continue
 		}
@@ -45,7 +53,9 @@ func packB(dst []float32, transB bool, b []float32, ldb, pc, kb, jc, nb int) {
 		}
 		if w < nr {
 			for p := 0; p < kb; p++ {
-				clear(panel[p*nr+w : p*nr+nr])
+				for jj := w; jj < nr; jj++ {
+					panel[p*nr+jj] = 0
+				}
 			}
 		}
 	}
@@ -74,24 +84,35 @@ func packA(dst []float32, transA bool, a []float32, lda, ic, mb, pc, kb int) {
 				}
 				continue
 			}
+			clear(sl)
 			for p := 0; p < kb; p++ {
-				col := sl[p*mr : p*mr+mr]
-				copy(col, src[p*lda:p*lda+h])
-				clear(col[h:])
+				col := sl[p*mr : p*mr+h]
+				for ii, v := range src[p*lda : p*lda+h] {
+					col[ii] = v
+				}
 			}
 			continue
 		}
 		// op(A)[i][p] = a[i*lda+p]: read rows of A, write strided.
+		p0 := 0
+		if h == mr && packANFast != nil && kb >= 8 {
+			src := a[(ic+i0)*lda+pc:]
+			src = src[:(mr-1)*lda+kb]
+			packANFast(kb/8, src, lda, sl)
+			p0 = kb &^ 7
+		}
 		for ii := 0; ii < h; ii++ {
 			src := a[(ic+i0+ii)*lda+pc:]
 			src = src[:kb]
-			for p, v := range src {
-				sl[p*mr+ii] = v
+			for p := p0; p < kb; p++ {
+				sl[p*mr+ii] = src[p]
 			}
 		}
 		if h < mr {
 			for p := 0; p < kb; p++ {
-				clear(sl[p*mr+h : p*mr+mr])
+				for ii := h; ii < mr; ii++ {
+					sl[p*mr+ii] = 0
+				}
 			}
 		}
 	}

@@ -2,27 +2,42 @@
 
 #include "textflag.h"
 
-// func packBNAVX2(kb int, src *float32, ldb uintptr, dst *float32)
+// func packBNAVX2(kb, np int, src *float32, ldb uintptr, dst *float32, pstride uintptr)
 //
-// Copies kb rows of 16 floats, ldb bytes apart in src, to dst (64 bytes
-// per row).
-TEXT ·packBNAVX2(SB), NOSPLIT, $0-32
-	MOVQ kb+0(FP), CX
-	MOVQ src+8(FP), SI
-	MOVQ ldb+16(FP), R8
-	MOVQ dst+24(FP), DI
+// Packs np adjacent 16-column panels of op(B) = B for kb rows: row p of
+// panel g (the 16 floats at src + p*ldb + g*64 bytes) goes to
+// dst + g*pstride + p*64. Reading whole rows across the panels keeps the
+// loads sequential in memory.
+TEXT ·packBNAVX2(SB), NOSPLIT, $0-48
+	MOVQ  kb+0(FP), CX
+	MOVQ  np+8(FP), R10
+	MOVQ  src+16(FP), SI
+	MOVQ  ldb+24(FP), R8
+	MOVQ  dst+32(FP), DI
+	MOVQ  pstride+40(FP), R9
 	TESTQ CX, CX
 	JZ    bndone
+	TESTQ R10, R10
+	JZ    bndone
 
-bnloop:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
+bnrow:
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ R10, DX
+
+bnpanel:
+	VMOVUPS (R11), Y0
+	VMOVUPS 32(R11), Y1
+	VMOVUPS Y0, (R12)
+	VMOVUPS Y1, 32(R12)
+	ADDQ    $64, R11
+	ADDQ    R9, R12
+	DECQ    DX
+	JNZ     bnpanel
 	ADDQ    R8, SI
 	ADDQ    $64, DI
 	DECQ    CX
-	JNZ     bnloop
+	JNZ     bnrow
 
 bndone:
 	VZEROUPPER
@@ -136,5 +151,54 @@ btloop:
 	JNZ  btloop
 
 btdone:
+	VZEROUPPER
+	RET
+
+// STORE6(yreg, xreg, off) stores the first 6 floats of yreg at off(DI).
+#define STORE6(yreg, xreg, off) \
+	VMOVUPS      xreg, off(DI);    \
+	VEXTRACTF128 $1, yreg, xreg;   \
+	VMOVQ        xreg, off+16(DI)
+
+// func packANAVX2(k8 int, src *float32, lda uintptr, dst *float32)
+//
+// Packs a 6-row sliver of op(A) = A: src holds 6 rows of A, lda bytes
+// apart, each read for 8*k8 floats; dst gets 8*k8 columns of 6 floats
+// (dst[p*6+i] = src[i*lda/4+p]).
+TEXT ·packANAVX2(SB), NOSPLIT, $0-32
+	MOVQ  k8+0(FP), CX
+	MOVQ  src+8(FP), SI
+	MOVQ  lda+16(FP), R8
+	MOVQ  dst+24(FP), DI
+	TESTQ CX, CX
+	JZ    andone
+	LEAQ  (R8)(R8*2), R11 // 3L
+	LEAQ  (SI)(R11*1), R9 // src + 3L
+
+anloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R8*1), Y1
+	VMOVUPS (SI)(R8*2), Y2
+	VMOVUPS (R9), Y3
+	VMOVUPS (R9)(R8*1), Y4
+	VMOVUPS (R9)(R8*2), Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	TRANSPOSE8
+	STORE6(Y8, X8, 0)
+	STORE6(Y9, X9, 24)
+	STORE6(Y10, X10, 48)
+	STORE6(Y11, X11, 72)
+	STORE6(Y12, X12, 96)
+	STORE6(Y13, X13, 120)
+	STORE6(Y14, X14, 144)
+	STORE6(Y15, X15, 168)
+	ADDQ    $32, SI
+	ADDQ    $32, R9
+	ADDQ    $192, DI
+	DECQ    CX
+	JNZ     anloop
+
+andone:
 	VZEROUPPER
 	RET

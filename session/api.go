@@ -53,6 +53,9 @@ type Result struct {
 	// nil when the cell has none (or it is a statement, or its value is
 	// of no interest, e.g. a call returning nothing).
 	Value display.Bundle
+	// Metadata is the display metadata of Value, when the value supplies
+	// some (display.Metadataer), or nil.
+	Metadata map[string]any
 	// Err is non-nil when the cell failed to compile, panicked, or was
 	// interrupted.
 	Err *Error

@@ -217,13 +217,13 @@ func lineDirective(file, code string, start int) string {
 
 func parseDecls(fset *token.FileSet, file, code string, start, end int) (*ast.File, error) {
 	src := "package main;" + lineDirective(file, code, start) + code[start:end] + "\n"
-	return parser.ParseFile(fset, file, src, parser.ParseComments)
+	return parser.ParseFile(fset, file, src, parser.ParseComments|parser.DeclarationErrors)
 }
 
 // parseStmts parses statements as the body of a func main.
 func parseStmts(fset *token.FileSet, file, code string, start, end int) (*ast.File, error) {
 	src := "package main; func main() {" + lineDirective(file, code, start) + code[start:end] + "\n}"
-	return parser.ParseFile(fset, file, src, parser.ParseComments)
+	return parser.ParseFile(fset, file, src, parser.ParseComments|parser.DeclarationErrors)
 }
 
 // parseExpr parses a lone expression for Eval.

@@ -24,13 +24,29 @@
 // time.Sleep at once, compiled helpers when they next check
 // display.Context. The session keeps its state.
 //
-// Concurrency: all methods are safe for concurrent use; cells run one at a
-// time. File descriptors are process-wide, so only one session captures
-// them at a time.
+// Input: fmt.Scan* and reads of os.Stdin in cells ask Options.Input for a
+// line; an interrupt while it waits stops the cell.
 //
-// Limits (yaegi v0.16.1): a cell's types have no methods as far as
-// compiled code's type assertions see, except through the interfaces
-// registered for display (the session wraps them); generic functions of
-// compiled packages are not callable; interrupting a cell also stops
-// goroutines that earlier cells left running.
+// Completion, inspection (signature and doc comment), IsComplete and
+// History serve the front ends' editors; they answer while a cell runs.
+//
+// Concurrency: all methods are safe for concurrent use; cells run one at a
+// time. File descriptors and display's binding are process-wide: one
+// session at a time should run cells with CaptureFDs or a Sink.
+//
+// Symbols: cells import the standard library and the packages listed in
+// session/exports/packages.txt, whose tables are generated
+// (go generate ./session/...).
+//
+// Limits, from yaegi v0.16.1: a cell's types have methods that compiled
+// code sees only through interfaces registered for it (display's, error,
+// fmt.Stringer); generic functions of compiled packages cannot be called,
+// and generic code in cells works only in simple cases; slices and maps
+// lack some functions (slices.Sort); range over an integer and the min,
+// max and clear builtins are missing. yaegi knows only where each
+// function starts, so a traceback shows the cell line that was running at
+// the cell's top level and, for each function, where it is declared. An
+// interrupt also stops goroutines that earlier cells left running, and
+// goroutines that run interpreted code while a later cell starts race
+// with it inside yaegi (the race detector sees it).
 package session

@@ -62,7 +62,7 @@ func (s *Session) compileError(err error) *Error {
 		lines = []string{err.Error()}
 	}
 	for i := range lines {
-		lines[i] = unrename(lines[i])
+		lines[i] = unrename(s.locateWithin(lines[i]))
 	}
 	msg := lines[0]
 	if len(lines) > 1 {
@@ -79,6 +79,19 @@ func (s *Session) locate(l string) string {
 		return s.where(m[1], line) + ": " + m[4]
 	}
 	return l
+}
+
+// innerPosRE matches a cell position inside a message, as in "previous
+// declaration at cell14/cell.go:1:5".
+var innerPosRE = regexp.MustCompile(`\b((?:cell|eval)\d+/cell\d*\.go):(\d+):(\d+)`)
+
+// locateWithin rewrites cell positions inside a message.
+func (s *Session) locateWithin(l string) string {
+	return innerPosRE.ReplaceAllStringFunc(l, func(m string) string {
+		sub := innerPosRE.FindStringSubmatch(m)
+		line, _ := strconv.Atoi(sub[2])
+		return s.where(sub[1], line)
+	})
 }
 
 // runError turns an error from running a cell into an Error.

@@ -34,6 +34,13 @@ type interpCtl struct {
 	frameData *[]reflect.Value // interp.frame.data: the global frame
 	frameMu   *sync.RWMutex    // interp.frame.mutex
 	types     *[]reflect.Type  // interp.universe.types: its layout
+
+	// Lists that keep every compiled syntax tree alive (13 kB a cell) for
+	// yaegi's debugger only: interp.roots and the child scopes of the
+	// universe and of package main. prune empties them.
+	roots       *[]unsafe.Pointer
+	childLists  []*[]unsafe.Pointer
+	interpValue reflect.Value
 }
 
 func newCtl(in *interp.Interpreter) (*interpCtl, error) {
@@ -88,6 +95,18 @@ func newCtl(in *interp.Interpreter) (*interpCtl, error) {
 	}
 	c.types = (*[]reflect.Type)(p)
 
+	roots := v.FieldByName("roots")
+	if !roots.IsValid() || roots.Kind() != reflect.Slice || roots.Type().Elem().Kind() != reflect.Pointer {
+		return nil, fmt.Errorf("session: yaegi has no roots list: the session supports yaegi v0.16.1")
+	}
+	c.roots = (*[]unsafe.Pointer)(unsafe.Pointer(roots.UnsafeAddr()))
+	c.interpValue = v
+	if cl, err := childList(v.FieldByName("universe")); err == nil {
+		c.childLists = append(c.childLists, cl)
+	} else {
+		return nil, err
+	}
+
 	c.mu.Lock()
 	*c.done = make(chan struct{})
 	*c.cancelChan = true // channel operations in cells can be interrupted
@@ -139,5 +158,36 @@ func (c *interpCtl) stop() {
 	if !c.closed {
 		close(*c.done)
 		c.closed = true
+	}
+}
+
+// childList is the address of a *scope's child list.
+func childList(sc reflect.Value) (*[]unsafe.Pointer, error) {
+	if sc.Kind() != reflect.Pointer || sc.IsNil() {
+		return nil, fmt.Errorf("session: yaegi scope missing: the session supports yaegi v0.16.1")
+	}
+	f := sc.Elem().FieldByName("child")
+	if !f.IsValid() || f.Kind() != reflect.Slice || f.Type().Elem() != sc.Type() {
+		return nil, fmt.Errorf("session: yaegi's scope has no child list: the session supports yaegi v0.16.1")
+	}
+	return (*[]unsafe.Pointer)(unsafe.Pointer(f.UnsafeAddr())), nil
+}
+
+// prune lets the syntax trees of finished evaluations go. Only the
+// debugger reads these lists; what a program still needs (functions,
+// types, closures) stays reachable from the scopes and the frame.
+func (c *interpCtl) prune() {
+	if len(c.childLists) == 1 {
+		// Package main's scope exists once the first cell compiled.
+		scopes := c.interpValue.FieldByName("scopes")
+		if main := scopes.MapIndex(reflect.ValueOf("main")); main.IsValid() {
+			if cl, err := childList(main); err == nil {
+				c.childLists = append(c.childLists, cl)
+			}
+		}
+	}
+	*c.roots = nil
+	for _, cl := range c.childLists {
+		*cl = nil
 	}
 }

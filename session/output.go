@@ -293,6 +293,8 @@ type inputReader struct {
 	buf []byte
 }
 
+var errInputInterrupted = errors.New("session: interrupted while waiting for input")
+
 var errNoInput = errors.New("session: reading input is not supported here: the front end gave no Input function")
 
 func (r *inputReader) Read(p []byte) (int, error) {
@@ -305,10 +307,27 @@ func (r *inputReader) Read(p []byte) (int, error) {
 		}
 		// What the cell printed (a prompt) must show before the question.
 		r.s.syncFDs()
-		line, err := in("", false)
-		if err != nil {
-			return 0, err
+		type answer struct {
+			line string
+			err  error
 		}
+		got := make(chan answer, 1)
+		go func() {
+			line, err := in("", false)
+			got <- answer{line, err}
+		}()
+		var a answer
+		select {
+		case a = <-got:
+		case <-display.Context().Done():
+			// Interrupted while waiting: the cell stops now; the front
+			// end's question is left to it.
+			return 0, errInputInterrupted
+		}
+		if a.err != nil {
+			return 0, a.err
+		}
+		line := a.line
 		r.buf = append(r.buf, line...)
 		r.buf = append(r.buf, '\n')
 	}

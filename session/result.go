@@ -15,6 +15,19 @@ import (
 // million-element slice should not send megabytes to the notebook.
 const maxText = 100 << 10
 
+// resultMetadata is the display metadata of a single rendering value.
+func resultMetadata(vs []any) map[string]any {
+	if n := len(vs); n > 1 && vs[n-1] == nil {
+		vs = vs[:n-1]
+	}
+	if len(vs) == 1 {
+		if m, ok := vs[0].(display.Metadataer); ok && renders(vs[0]) {
+			return m.DisplayMetadata()
+		}
+	}
+	return nil
+}
+
 // resultBundle is the display bundle of a cell's trailing expression, whose
 // values are vs (several for a call with several results). Values that
 // render themselves (display.Renderer, PNGer, ...) give their bundle;

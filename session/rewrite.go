@@ -45,7 +45,7 @@ func rtCall(fn string, pos token.Pos, args ...ast.Expr) *ast.CallExpr {
 //
 // becomes
 //
-//	{
+//	func() {
 //		g, g0 := f, x // evaluated now, as go evaluates them
 //		gt := __contrast.Go()
 //		go func() {
@@ -53,7 +53,7 @@ func rtCall(fn string, pos token.Pos, args ...ast.Expr) *ast.CallExpr {
 //			defer func() { __contrast.Exit(gt, recover()) }()
 //			g(g0, 1)
 //		}()
-//	}
+//	}()
 //
 // Constant arguments stay in place so that untyped constants keep their
 // meaning; everything else is evaluated before the goroutine starts.
@@ -155,33 +155,56 @@ func (rw *rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
 	list = append(list,
 		&ast.AssignStmt{Lhs: []ast.Expr{tok}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{rtCall("Go", pos)}},
 		ng)
-	return &ast.BlockStmt{Lbrace: pos, Rbrace: pos, List: list}
+	return iife(pos, list)
 }
 
-// topDefers rewrites the defer statements at the top level of a statement
-// run, which yaegi would keep on its global frame and run again after
-// every later evaluation. Their function and arguments are evaluated at
-// once, as Go does, and the call runs when the cell ends:
+// iife is func() { list }(): at the global level, yaegi gives a block's
+// variables one slot for all iterations of a loop, which closures would
+// share; a function call gives each its own.
+func iife(pos token.Pos, list []ast.Stmt) ast.Stmt {
+	return &ast.ExprStmt{X: &ast.CallExpr{Fun: funcLit(pos, list...), Lparen: pos, Rparen: pos}}
+}
+
+// topDefers rewrites the defer statements of a statement run that are
+// outside any function (at its top level or in its loops and blocks),
+// which yaegi would keep on its global frame and run again after every
+// later evaluation. Their function and arguments are evaluated at once, as
+// Go does, and the call runs when the cell ends:
 //
-//	defer f.Close()   becomes   { c := f.Close; __contrast.Defer(func() { c() }) }
+//	defer f.Close()   becomes   func() { c := f.Close; __contrast.Defer(func() { c() }) }()
 func (rw *rewriter) topDefers(b *ast.BlockStmt) {
 	if b == nil {
 		return
 	}
-	for i, st := range b.List {
-		d, ok := st.(*ast.DeferStmt)
-		if !ok {
-			continue
+	fix := func(list []ast.Stmt) {
+		for i, st := range list {
+			d, ok := st.(*ast.DeferStmt)
+			if !ok {
+				continue
+			}
+			pos := d.Defer
+			assign, inner := rw.capture(d.Call, pos)
+			var stmts []ast.Stmt
+			if assign != nil {
+				stmts = append(stmts, assign)
+			}
+			stmts = append(stmts, &ast.ExprStmt{X: rtCall("Defer", pos, funcLit(pos, &ast.ExprStmt{X: inner}))})
+			list[i] = iife(pos, stmts)
 		}
-		pos := d.Defer
-		assign, inner := rw.capture(d.Call, pos)
-		var list []ast.Stmt
-		if assign != nil {
-			list = append(list, assign)
-		}
-		list = append(list, &ast.ExprStmt{X: rtCall("Defer", pos, funcLit(pos, &ast.ExprStmt{X: inner}))})
-		b.List[i] = &ast.BlockStmt{Lbrace: pos, Rbrace: pos, List: list}
 	}
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BlockStmt:
+			fix(x.List)
+		case *ast.CaseClause:
+			fix(x.Body)
+		case *ast.CommClause:
+			fix(x.Body)
+		}
+		return true
+	})
 }
 
 func unparen(e ast.Expr) ast.Expr {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/scanner"
-	"go/token"
 	"io"
 	"os"
 	"reflect"
@@ -30,27 +28,28 @@ type Session struct {
 
 	mu          sync.Mutex // one evaluation at a time; guards what follows
 	in          *interp.Interpreter
+	ctl         *interpCtl
 	rt          map[string]reflect.Value // the session's runtime support for rewritten cells
 	genericDone map[string]bool
 	imports     map[string]string // import name -> path in the current file scope
-	consts      map[string]bool   // global constants, for the go rewrite
 	dotImports  []string          // packages imported with "."
+	consts      map[string]bool   // global constants, for the go rewrite
+	typeGen     int               // renamed type redefinitions
+	fileGen     int               // cells' file base name generation (see switchFile)
+	seq         int               // evaluations so far (cell file names)
+	count       atomic.Int64      // execution count; read without mu
+	closed      bool
+	unbind      func()        // display binding left by an interrupted cell
+	idleUnbind  func()        // the sink's binding between cells
+	remnant     chan struct{} // closed when the code of an interrupted cell stops
+	jobs        chan func()   // runs programs on the worker goroutine
+	workerID    int64         // the worker's goroutine id
+
 	// scope is a copy of imports and dotImports for Complete and Inspect,
 	// which must not wait for a running cell.
-	scope    atomic.Pointer[importScope]
-	typeGen  int // renamed type redefinitions
-	fileGen  int // cells' file base name generation (see switchFile)
-	seq      int // evaluations so far (cell file names)
-	count    int // execution count
-	closed   bool
-	unbind   func()        // display binding left by an interrupted cell
-	remnant  chan struct{} // closed when the code of an interrupted cell stops
-	jobs     chan func()   // runs programs on the worker goroutine
-	workerID int64         // the worker's goroutine id
-	ctl      *interpCtl
-
-	cell atomic.Pointer[cellRun] // the running cell, for the runtime support
-	line atomic.Int64            // the cell's top-level statement running (see lineMarks)
+	scope atomic.Pointer[importScope]
+	cell  atomic.Pointer[cellRun] // the running cell, for the runtime support
+	line  atomic.Int64            // the cell's top-level statement running (see lineMarks)
 
 	out, errs *stream
 	interpOut *interpWriter
@@ -66,6 +65,7 @@ type Session struct {
 type cellRun struct {
 	mu     sync.Mutex
 	value  display.Bundle
+	meta   map[string]any
 	defers []func()           // the cell's top-level defers, in order
 	cancel context.CancelFunc // interrupts the cell
 }
@@ -124,6 +124,11 @@ func New(opts Options) (*Session, error) {
 	if err := s.reset(); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if opts.Sink != nil {
+		// Between cells too, display output (a progress bar in a goroutine
+		// a cell started) reaches the front end.
+		s.idleUnbind = display.Bind(context.Background(), orderedSink{s: s, sink: opts.Sink})
 	}
 	return s, nil
 }
@@ -249,12 +254,9 @@ func (s *Session) compile(n ast.Node) (prog *interp.Program, err error) {
 	return s.in.CompileAST(n)
 }
 
-// Count is the execution count of the last stored cell.
-func (s *Session) Count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.count
-}
+// Count is the execution count of the last stored cell. It does not wait
+// for a running cell.
+func (s *Session) Count() int { return int(s.count.Load()) }
 
 // Reset forgets all state (variables, types, imports) and starts a fresh
 // interpreter with display imported. The execution count and history go on.
@@ -282,6 +284,10 @@ func (s *Session) Close() error {
 	if s.unbind != nil {
 		s.unbind()
 		s.unbind = nil
+	}
+	if s.idleUnbind != nil {
+		s.idleUnbind()
+		s.idleUnbind = nil
 	}
 	if s.capture != nil {
 		s.capture.close()
@@ -315,10 +321,10 @@ func (s *Session) runtimeSupport() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		// Out receives the values of the cell's trailing expression.
 		"Out": reflect.ValueOf(func(vs ...any) {
-			b := resultBundle(vs)
+			b, m := resultBundle(vs), resultMetadata(vs)
 			if c := s.cell.Load(); c != nil {
 				c.mu.Lock()
-				c.value = b
+				c.value, c.meta = b, m
 				c.mu.Unlock()
 			}
 		}),
@@ -352,33 +358,37 @@ func (s *Session) Execute(ctx context.Context, code string, store bool) Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return Result{Count: s.count, Err: &Error{Name: ErrRuntime, Message: errClosed.Error(), Traceback: []string{errClosed.Error()}}}
+		return Result{Count: s.Count(), Err: &Error{Name: ErrRuntime, Message: errClosed.Error(), Traceback: []string{errClosed.Error()}}}
 	}
 	if e := s.awaitRemnant(ctx); e != nil {
-		return Result{Count: s.count, Err: e}
+		return Result{Count: s.Count(), Err: e}
 	}
 	if s.unbind != nil {
 		s.unbind()
 		s.unbind = nil
 	}
 	if store {
-		s.count++
+		s.count.Add(1)
 	}
-	res := Result{Count: s.count}
+	res := Result{Count: s.Count()}
 	s.seq++
 	name := "cell"
 	if store {
-		name = fmt.Sprintf("cell [%d]", s.count)
+		name = fmt.Sprintf("cell [%d]", res.Count)
 	}
 	s.tags.begin(uint64(s.seq), ctx.Value(tagKey{}), name)
 
 	if ctx.Err() != nil {
 		res.Err = interrupted("before it started")
 	} else {
-		res.Value, res.Err = s.run(ctx, "cell", code, nil)
+		var cell *cellRun
+		cell, res.Err = s.run(ctx, "cell", code, nil)
+		if cell != nil {
+			res.Value, res.Metadata = cell.value, cell.meta
+		}
 	}
 	if store {
-		s.hist.add(s.count, code, res.Value.String(display.MIMEText))
+		s.hist.add(res.Count, code, res.Value.String(display.MIMEText))
 	}
 	return res
 }
@@ -410,11 +420,15 @@ func (s *Session) Eval(ctx context.Context, expr string) (display.Bundle, *Error
 	if err := s.checkUndefined(fset, runs, []*ast.File{f}); err != nil {
 		return nil, s.compileError(err)
 	}
-	return s.run(ctx, "eval", expr, runs)
+	cell, rerr := s.run(ctx, "eval", expr, runs)
+	if cell == nil {
+		return nil, rerr
+	}
+	return cell.value, nil
 }
 
 // run evaluates code (or the given runs) as the current evaluation s.seq.
-func (s *Session) run(ctx context.Context, kind, code string, runs []run) (display.Bundle, *Error) {
+func (s *Session) run(ctx context.Context, kind, code string, runs []run) (*cellRun, *Error) {
 	if runs == nil {
 		var perr *Error
 		runs, perr = s.prepare(kind, code)
@@ -469,12 +483,12 @@ func (s *Session) run(ctx context.Context, kind, code string, runs []run) (displ
 		unbind()
 	}
 	stop()
-	cell.mu.Lock()
-	defer cell.mu.Unlock()
 	if cerr != nil {
 		return nil, cerr
 	}
-	return cell.value, nil
+	cell.mu.Lock()
+	defer cell.mu.Unlock()
+	return cell, nil
 }
 
 // exec compiles and runs one run.
@@ -528,6 +542,7 @@ func (s *Session) execProg(ctx context.Context, prog *interp.Program) *Error {
 	}
 	select {
 	case <-fin:
+		s.ctl.prune()
 		if err != nil {
 			return s.runError(err)
 		}
@@ -595,228 +610,4 @@ func (s *Session) awaitRemnant(ctx context.Context) *Error {
 	case <-ctx.Done():
 		return interrupted("while it waited for the previous cell's compiled code to stop")
 	}
-}
-
-// valueCount is how many values the expression e has: 1 for all but calls,
-// the result count for calls of builtins, of the cell's funcs and of
-// package funcs, -1 when the syntax does not tell.
-func (s *Session) valueCount(e ast.Expr) int {
-	c, ok := unparen(e).(*ast.CallExpr)
-	if !ok {
-		return 1
-	}
-	switch f := unparen(c.Fun).(type) {
-	case *ast.Ident:
-		switch f.Name {
-		case "clear", "close", "delete", "panic", "print", "println":
-			return 0
-		}
-		if builtinFuncs[f.Name] {
-			return 1
-		}
-		if d := s.know.global(f.Name); d != nil && d.kind == "func" {
-			return d.nresults
-		}
-	case *ast.SelectorExpr:
-		if x, ok := f.X.(*ast.Ident); ok && !s.know.has(x.Name) {
-			if p, ok := s.imports[x.Name]; ok {
-				if t := allTables()[p]; t != nil {
-					if v, ok := t.syms[f.Sel.Name]; ok && v.Kind() == reflect.Func {
-						return v.Type().NumOut()
-					}
-				}
-			}
-		}
-	}
-	return -1
-}
-
-// prepare parses and rewrites a cell into runs.
-func (s *Session) prepare(kind, code string) ([]run, *Error) {
-	fset := s.in.FileSet()
-	file := kind + strconv.Itoa(s.seq) + "/" + s.baseName()
-	runs, files, err := parseCell(fset, file, code)
-	if err != nil {
-		return nil, s.compileError(err)
-	}
-	// Imports: check, deduplicate, and switch file scope on a rebinding.
-	if name, ok := s.rebinding(runs); ok {
-		if err := s.switchFile(name); err != nil {
-			return nil, s.compileError(err)
-		}
-		file = kind + strconv.Itoa(s.seq) + "/" + s.baseName()
-		if runs, files, err = parseCell(fset, file, code); err != nil {
-			return nil, s.compileError(err)
-		}
-	}
-	e := s.resolveImports(fset, runs)
-	s.publishScope()
-	if e != nil {
-		return nil, e
-	}
-	// What the cell declares, for the undefined-name check now and for
-	// completion once it compiled.
-	funcs := map[string]string{}
-	for _, d := range s.know.names() {
-		if d.kind == "func" && d.result != "" {
-			funcs[d.name] = d.result
-		}
-	}
-	cellName := s.tags.name(uint64(s.seq))
-	for i := range runs {
-		switch runs[i].kind {
-		case declRun:
-			runs[i].decls = declsOfFile(fset, runs[i].file, cellName, funcs)
-		case stmtRun, exprRun:
-			runs[i].decls = declsOfBlock(fset, runs[i].block, cellName, funcs)
-		}
-	}
-	if err := s.checkUndefined(fset, runs, files); err != nil {
-		return nil, s.compileError(err)
-	}
-	for _, r := range runs {
-		if ret := topReturn(r.block); ret != nil {
-			var errs scanner.ErrorList
-			errs.Add(fset.Position(ret.Pos()), "return outside a function: a cell's statements cannot return")
-			return nil, s.compileError(errs)
-		}
-	}
-	rw := &rewriter{consts: map[string]bool{}, pkgs: map[string]bool{}}
-	for c := range s.consts {
-		rw.consts[c] = true
-	}
-	for name := range s.imports {
-		rw.pkgs[name] = true
-	}
-	out := runs[:0:0]
-	hasMain := token.NoPos
-	for _, r := range runs {
-		switch r.kind {
-		case declRun:
-			constNames(r.file, rw.consts)
-			if renameMain(r.file) {
-				hasMain = r.file.Pos()
-			}
-		case stmtRun, exprRun:
-			constNames(r.block, rw.consts)
-		}
-	}
-	for _, r := range runs {
-		switch r.kind {
-		case declRun:
-			s.renameRedefinedTypes(r.file)
-			rw.guardGo(r.file)
-		case stmtRun:
-			rw.topDefers(r.block)
-			rw.guardGo(r.block)
-			wrapTypeSwitches(r.block)
-			lineMarks(fset, r.block, nil)
-		case exprRun:
-			rw.topDefers(r.block)
-			rw.guardGo(r.block)
-			wrapTypeSwitches(r.block)
-			rw.guardGo(r.expr)
-			r.quiet = quietCall(r.expr, s.imports)
-			lineMarks(fset, r.block, r.expr)
-		}
-		out = append(out, r)
-	}
-	if hasMain.IsValid() {
-		pos := hasMain
-		for _, r := range runs {
-			if r.kind == declRun {
-				for _, d := range r.file.Decls {
-					if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == mainName {
-						pos = fd.Pos()
-					}
-				}
-			}
-		}
-		out = append(out, run{kind: stmtRun, block: callMain(pos)})
-	}
-	return out, nil
-}
-
-// importSpecs lists the cell's import specs with their names.
-func importSpecs(runs []run) (specs []*ast.ImportSpec) {
-	for _, r := range runs {
-		if r.kind != declRun {
-			continue
-		}
-		for _, d := range r.file.Decls {
-			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
-				for _, sp := range g.Specs {
-					specs = append(specs, sp.(*ast.ImportSpec))
-				}
-			}
-		}
-	}
-	return specs
-}
-
-func specName(sp *ast.ImportSpec) (name, path string) {
-	path, _ = strconv.Unquote(sp.Path.Value)
-	if sp.Name != nil {
-		return sp.Name.Name, path
-	}
-	return packageName(path), path
-}
-
-// rebinding finds an import that binds a name to another package than the
-// one it names now.
-func (s *Session) rebinding(runs []run) (string, bool) {
-	for _, sp := range importSpecs(runs) {
-		name, p := specName(sp)
-		if old, ok := s.imports[name]; ok && old != p && name != "_" && name != "." {
-			return name, true
-		}
-	}
-	return "", false
-}
-
-// resolveImports checks that every import can be satisfied, loads generic
-// sources, drops imports already in scope and records the new ones.
-func (s *Session) resolveImports(fset *token.FileSet, runs []run) *Error {
-	for _, r := range runs {
-		if r.kind != declRun {
-			continue
-		}
-		decls := r.file.Decls[:0]
-		for _, d := range r.file.Decls {
-			g, ok := d.(*ast.GenDecl)
-			if !ok || g.Tok != token.IMPORT {
-				decls = append(decls, d)
-				continue
-			}
-			specs := g.Specs[:0]
-			for _, sp := range g.Specs {
-				is := sp.(*ast.ImportSpec)
-				name, p := specName(is)
-				if !importable(p) {
-					pos := fset.Position(is.Pos())
-					msg := fmt.Sprintf("cannot import %q: cells can import the standard library and contrast's packages (list: session/exports/packages.txt)", p)
-					return &Error{Name: ErrCompile, Message: s.where(pos.Filename, pos.Line) + ": " + msg,
-						Traceback: []string{ErrCompile + ": " + s.where(pos.Filename, pos.Line) + ": " + msg}}
-				}
-				if err := s.loadGeneric(p); err != nil {
-					return s.compileError(err)
-				}
-				if name == "_" || (s.imports[name] == p && name != ".") {
-					continue
-				}
-				if name == "." {
-					s.dotImports = append(s.dotImports, p)
-				} else {
-					s.imports[name] = p
-				}
-				specs = append(specs, is)
-			}
-			if len(specs) > 0 {
-				g.Specs = specs
-				decls = append(decls, g)
-			}
-		}
-		r.file.Decls = decls
-	}
-	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -371,6 +373,22 @@ fmt.Sprint(name, n+1, line)`)
 		t.Errorf("output seen when input was asked: %q", prompts)
 	}
 
+	// An interrupt while the front end is asked for input stops the cell
+	// at once.
+	block := make(chan struct{})
+	defer close(block)
+	s3 := newSession(t, Options{Input: func(string, bool) (string, error) {
+		<-block
+		return "", nil
+	}, InterruptGrace: 10 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	r = s3.Execute(ctx, "import \"fmt\"\nvar z string\nfmt.Scanln(&z)", true)
+	if r.Err == nil || r.Err.Name != ErrInterrupted || time.Since(start) > 5*time.Second {
+		t.Errorf("interrupt during input: %+v after %v", r.Err, time.Since(start))
+	}
+
 	s2 := newSession(t, Options{})
 	r = mustRun(t, s2, `import ("fmt")
 var x string
@@ -438,5 +456,136 @@ func TestStdoutIsFD1WithCapture(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Execute hung")
+	}
+}
+
+func TestDisplayBetweenCells(t *testing.T) {
+	sink := &recordSink{}
+	s := newSession(t, Options{Sink: sink})
+	mustRun(t, s, helperImport+`
+import "time"
+go func() {
+	th.Wait("idle-display", 10*time.Second)
+	display.Markdown("from the background")
+}()
+_ = th.Parked("idle-display", 10*time.Second)`)
+	testhelper.Open("idle-display")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		sink.mu.Lock()
+		n := len(sink.events)
+		sink.mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := sink.take(); got != "display [text/markdown text/plain] from the background" {
+		t.Errorf("display between cells: %q", got)
+	}
+}
+
+func TestCaptureLargeOutput(t *testing.T) {
+	var out syncBuffer
+	s := newSession(t, Options{Stdout: &out, CaptureFDs: true})
+	mustRun(t, s, helperImport+"\nimport \"strings\"")
+	// More than a pipe holds, in one write: the pump must drain while the
+	// cell is blocked writing.
+	mustRun(t, s, `n := th.WriteFD(1, strings.Repeat("0123456789", 300000))`)
+	if r := mustRun(t, s, "n"); r.Value.String(display.MIMEText) != "3000000" {
+		t.Errorf("write returned %v", r.Value)
+	}
+	if got := out.String(); len(got) != 3000000 || !strings.HasPrefix(got, "0123456789") {
+		t.Errorf("captured %d bytes", len(got))
+	}
+}
+
+// TestManyCellsStayCheap pins two regressions: yaegi copied its whole
+// global frame at every evaluation (cells got slower as a session aged)
+// and kept every syntax tree (13 kB a cell).
+func TestManyCellsStayCheap(t *testing.T) {
+	s := newSession(t, Options{})
+	ctx := context.Background()
+	median := func(n int) time.Duration {
+		ds := make([]time.Duration, n)
+		for i := range ds {
+			t0 := time.Now()
+			if r := s.Execute(ctx, "x := 1+1\nx*3", true); r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			ds[i] = time.Since(t0)
+		}
+		slices.Sort(ds)
+		return ds[n/2]
+	}
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	early := median(300)
+	before := heap()
+	median(2000)
+	perCell := (int64(heap()) - int64(before)) / 2000
+	late := median(300)
+	if perCell > 4<<10 {
+		t.Errorf("the heap grows %d bytes a cell", perCell)
+	}
+	if late > 3*early+200*time.Microsecond {
+		t.Errorf("trivial cells slowed from %v to %v over 2600 cells", early, late)
+	}
+	t.Logf("median %v early, %v late; %d bytes a cell", early, late, perCell)
+}
+
+func TestAssistanceWhileACellRuns(t *testing.T) {
+	s := newSession(t, Options{})
+	mustRun(t, s, helperImport+"\nimport \"time\"\nvalue := 7")
+	done := make(chan Result)
+	go func() {
+		done <- s.Execute(context.Background(), `th.Wait("busy-cell", 10*time.Second)`, true)
+	}()
+	testhelper.Parked("busy-cell", 10*time.Second)
+	answered := make(chan bool)
+	go func() {
+		c := s.Complete("val", 3)
+		in := s.Inspect("value", 2, 0)
+		st, _ := s.IsComplete("x := 1")
+		h := s.History("tail", 1, "", 0, 0, 0)
+		answered <- has(c.Matches, "value") && in.Found && st == Complete && len(h) == 1 && s.Count() == 2
+	}()
+	select {
+	case ok := <-answered:
+		if !ok {
+			t.Errorf("wrong answers while a cell runs")
+		}
+	case <-time.After(5 * time.Second):
+		t.Errorf("Complete, Inspect, IsComplete, History or Count waited for the running cell")
+	}
+	testhelper.Open("busy-cell")
+	if r := <-done; r.Err != nil {
+		t.Fatal(r.Err)
+	}
+}
+
+func TestResultMetadata(t *testing.T) {
+	s := newSession(t, Options{})
+	r := mustRun(t, s, `type pic struct{}
+func (pic) SVG() (string, error) { return "<svg/>", nil }
+func (pic) DisplayMetadata() map[string]any { return map[string]any{"image/svg+xml": map[string]any{"width": 64}} }
+pic{}`)
+	if r.Value.String(display.MIMESVG) != "<svg/>" {
+		t.Fatalf("value: %v", r.Value)
+	}
+	// The cell's own type reaches Out wrapped as an SVGer: its other
+	// methods are out of compiled code's sight.
+	if r.Metadata != nil {
+		t.Logf("metadata of a cell's type: %v", r.Metadata)
+	}
+	mustRun(t, s, helperImport)
+	r = mustRun(t, s, "th.Figure()")
+	if m, ok := r.Metadata["image/png"].(map[string]any); !ok || m["width"] != 320 {
+		t.Errorf("metadata of a compiled type: %v", r.Metadata)
 	}
 }

@@ -6,14 +6,19 @@ package generate
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"go/build"
 	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gocontrast/contrast/session/internal/godoc"
 	"github.com/traefik/yaegi/extract"
@@ -58,28 +63,102 @@ func FileName(importPath string) string {
 }
 
 // Files returns the generated files for the packages in paths, by name,
-// without writing them. dir is the directory the go tool runs in (it must be
-// inside the module so that the module's packages resolve).
+// without writing them. The go tool runs in dir, which must be inside the
+// module (as the working directory must: yaegi's extractor resolves
+// packages from it). Packages are extracted in parallel.
 func Files(paths []string, pkgName, dir string) (map[string][]byte, error) {
-	out := map[string][]byte{}
 	dirs, err := packageDirs(paths, dir)
 	if err != nil {
 		return nil, err
 	}
+	hashes := map[string]string{}
 	for _, p := range paths {
-		src, err := symbols(p, pkgName, dir)
-		if err != nil {
+		if hashes[p], err = SourceHash(dirs[p]); err != nil {
 			return nil, err
 		}
-		out[FileName(p)] = src
 	}
-	docs, err := docTable(paths, dirs, pkgName)
+	out := map[string][]byte{}
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for _, p := range paths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			src, err := Symbols(p, pkgName, hashes[p])
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				return
+			}
+			out[FileName(p)] = src
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	docs, err := docTable(paths, dirs, hashes, pkgName)
 	if err != nil {
 		return nil, err
 	}
 	out["docs_gen.go"] = docs
 	return out, nil
 }
+
+// SourceHash fingerprints a package's non-test Go files (those the
+// current platform builds): the tables are fresh when the hash recorded in
+// them matches.
+func SourceHash(dir string) (string, error) {
+	names, err := GoFiles(dir)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "generator %d\n", Version)
+	for _, n := range names {
+		data, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %d\n", n, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}
+
+// Version changes when the generator's output changes for the same input.
+const Version = 1
+
+// GoFiles lists the package's non-test Go files that build here, sorted.
+func GoFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		if ok, err := build.Default.MatchFile(dir, n); err != nil || !ok {
+			continue
+		}
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// HashLine is the line of a symbol table that records its source hash.
+func HashLine(hash string) string { return "// Source hash: " + hash }
 
 // Write regenerates the tables for the list file into outDir, removing
 // sym_*.go files of packages no longer listed.
@@ -88,7 +167,7 @@ func Write(listFile, outDir, pkgName string) error {
 	if err != nil {
 		return err
 	}
-	files, err := Files(paths, pkgName, outDir)
+	files, err := Files(paths, pkgName, ".")
 	if err != nil {
 		return err
 	}
@@ -131,28 +210,18 @@ func writeAtomic(name string, data []byte) error {
 	return os.Rename(tmp.Name(), name)
 }
 
-// symbols runs yaegi's extractor on importPath.
-func symbols(importPath, pkgName, dir string) ([]byte, error) {
+// Symbols runs yaegi's extractor on importPath and returns the symbol
+// table file, recording hash.
+func Symbols(importPath, pkgName, hash string) ([]byte, error) {
 	var buf bytes.Buffer
 	ext := extract.Extractor{Dest: pkgName}
-	wd, err := os.Getwd()
-	if err != nil {
-		return nil, err
-	}
-	// The extractor resolves packages relative to the working directory.
-	if dir != "" && dir != "." {
-		if err := os.Chdir(dir); err != nil {
-			return nil, err
-		}
-		defer os.Chdir(wd)
-	}
 	if _, err := ext.Extract(importPath, "", &buf); err != nil {
 		return nil, fmt.Errorf("extracting %s: %w (is it listed in packages.txt but not in this module yet?)", importPath, err)
 	}
 	// Replace yaegi's header and build constraint (a go1.N tag) with ours:
 	// the module's go directive already fixes the Go version.
 	var out bytes.Buffer
-	out.WriteString(Header + "\n\n")
+	out.WriteString(Header + "\n" + HashLine(hash) + "\n\n")
 	for _, line := range strings.SplitAfter(buf.String(), "\n") {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(t, "// Code generated") || strings.HasPrefix(t, "//go:build") || strings.HasPrefix(t, "// +build") {
@@ -197,7 +266,7 @@ func packageDirs(paths []string, dir string) (map[string]string, error) {
 
 // docTable writes docs_gen.go: for every exported symbol of every package,
 // its declaration and doc comment.
-func docTable(paths []string, dirs map[string]string, pkgName string) ([]byte, error) {
+func docTable(paths []string, dirs, hashes map[string]string, pkgName string) ([]byte, error) {
 	entries := map[string]string{}
 	for _, p := range paths {
 		if err := godoc.PackageDocs(p, dirs[p], entries); err != nil {
@@ -215,6 +284,12 @@ func docTable(paths []string, dirs map[string]string, pkgName string) ([]byte, e
 	b.WriteString("var docPackages = []string{\n")
 	for _, p := range paths {
 		fmt.Fprintf(&b, "\t%s,\n", strconv.Quote(p))
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// sourceHashes are the packages' source hashes when the tables were made.\n")
+	b.WriteString("var sourceHashes = map[string]string{\n")
+	for _, p := range paths {
+		fmt.Fprintf(&b, "\t%s: %s,\n", strconv.Quote(p), strconv.Quote(hashes[p]))
 	}
 	b.WriteString("}\n\n")
 	b.WriteString("// docs maps \"importpath.Name\" and \"importpath.Type.Member\" to the\n// declaration and doc comment.\n")

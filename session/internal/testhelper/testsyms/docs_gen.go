@@ -7,18 +7,27 @@ var docPackages = []string{
 	"github.com/gocontrast/contrast/session/internal/testhelper",
 }
 
+// sourceHashes are the packages' source hashes when the tables were made.
+var sourceHashes = map[string]string{
+	"github.com/gocontrast/contrast/session/internal/testhelper": "e4e36ecce957846e614bd70db3abb1ca",
+}
+
 // docs maps "importpath.Name" and "importpath.Type.Member" to the
 // declaration and doc comment.
 var docs = map[string]string{
-	"github.com/gocontrast/contrast/session/internal/testhelper.":                "package testhelper // import \"github.com/gocontrast/contrast/session/internal/testhelper\"\n\nPackage testhelper stands in, in the session's tests, for compiled\nhelpers that cells call: code that writes to file descriptors 1 and 2\ndirectly, and loops that watch display.Context for interrupts. Only tests\nimport it (through testsyms, its symbol table).",
-	"github.com/gocontrast/contrast/session/internal/testhelper.Busy":            "func Busy(d time.Duration)\n\nBusy loops for d and ignores interrupts.",
-	"github.com/gocontrast/contrast/session/internal/testhelper.Eprintln":        "func Eprintln(a ...any)\n\nEprintln prints with fmt.Fprintln to os.Stderr from compiled code.",
-	"github.com/gocontrast/contrast/session/internal/testhelper.Open":            "func Open(name string)\n\nOpen opens the gate name; Wait returns at once from then on.",
-	"github.com/gocontrast/contrast/session/internal/testhelper.Parked":          "func Parked(name string, max time.Duration) bool\n\nParked waits until a Wait(name) has started, or max passes.",
-	"github.com/gocontrast/contrast/session/internal/testhelper.Println":         "func Println(a ...any)\n\nPrintln prints with fmt.Println from compiled code (to os.Stdout, fd 1).",
-	"github.com/gocontrast/contrast/session/internal/testhelper.Spin":            "func Spin(max time.Duration) int\n\nSpin loops until the running cell is interrupted (display.Context is\ncancelled) or max passes, and returns how many iterations it did.",
-	"github.com/gocontrast/contrast/session/internal/testhelper.Spinning":        "var Spinning atomic.Bool\n\nSpinning is set while Spin runs.",
-	"github.com/gocontrast/contrast/session/internal/testhelper.Wait":            "func Wait(name string, max time.Duration) bool\n\nWait blocks until Open(name) is called (by the test), or until max\npasses, and reports whether the gate opened.",
-	"github.com/gocontrast/contrast/session/internal/testhelper.WriteFD":         "func WriteFD(fd int, s string) int\n\nWriteFD writes s to file descriptor fd with one write system call, as C\ncode or a compiled helper would, bypassing os.Stdout.",
-	"github.com/gocontrast/contrast/session/internal/testhelper.WriteFDBytewise": "func WriteFDBytewise(fd int, s string)\n\nWriteFDBytewise writes s to fd one byte per system call, splitting every\nmulti-byte UTF-8 sequence across writes.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.":                    "package testhelper // import \"github.com/gocontrast/contrast/session/internal/testhelper\"\n\nPackage testhelper stands in, in the session's tests, for compiled\nhelpers that cells call: code that writes to file descriptors 1 and 2\ndirectly, and loops that watch display.Context for interrupts. Only tests\nimport it (through testsyms, its symbol table).",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Busy":                "func Busy(d time.Duration)\n\nBusy loops for d and ignores interrupts.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Eprintln":            "func Eprintln(a ...any)\n\nEprintln prints with fmt.Fprintln to os.Stderr from compiled code.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Fig":                 "type Fig struct{}\n\nFig is a compiled value that renders itself with display metadata, as a\nplot does.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Fig.DisplayMetadata": "func (Fig) DisplayMetadata() map[string]any\n\nDisplayMetadata implements display.Metadataer.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Fig.PNG":             "func (Fig) PNG() ([]byte, error)\n\nPNG implements display.PNGer.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Figure":              "func Figure() Fig\n\nFigure returns a Fig.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Open":                "func Open(name string)\n\nOpen opens the gate name; Wait returns at once from then on.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Parked":              "func Parked(name string, max time.Duration) bool\n\nParked waits until a Wait(name) has started, or max passes.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Println":             "func Println(a ...any)\n\nPrintln prints with fmt.Println from compiled code (to os.Stdout, fd 1).",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Spin":                "func Spin(max time.Duration) int\n\nSpin loops until the running cell is interrupted (display.Context is\ncancelled) or max passes, and returns how many iterations it did.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Spinning":            "var Spinning atomic.Bool\n\nSpinning is set while Spin runs.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.Wait":                "func Wait(name string, max time.Duration) bool\n\nWait blocks until Open(name) is called (by the test), or until max\npasses, and reports whether the gate opened.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.WriteFD":             "func WriteFD(fd int, s string) int\n\nWriteFD writes s to file descriptor fd with one write system call, as C\ncode or a compiled helper would, bypassing os.Stdout.",
+	"github.com/gocontrast/contrast/session/internal/testhelper.WriteFDBytewise":     "func WriteFDBytewise(fd int, s string)\n\nWriteFDBytewise writes s to fd one byte per system call, splitting every\nmulti-byte UTF-8 sequence across writes.",
 }
