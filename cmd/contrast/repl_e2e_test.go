@@ -349,6 +349,20 @@ func testTerminal(t *testing.T, bin string) {
 		t.Errorf("the compiled loop should have stopped:\n%s", scr)
 	}
 
+	// The same with a real compiled helper: t-SNE's optimisation loop
+	// watches display.Context and returns its error.
+	s.typeLine(`import ("math/rand/v2"; "github.com/gocontrast/contrast/viz/tsne")`)
+	s.typeLine("r := rand.New(rand.NewPCG(1, 2)); x := make([]float32, 2000*20); for i := range x { x[i] = float32(r.NormFloat64()) }")
+	s.typeLine("res, err := tsne.Embed(x, 2000, 20, tsne.Config{Iterations: 1000000})")
+	time.Sleep(slow(1500 * time.Millisecond))
+	if lastPrompt(s.screen()) {
+		t.Fatalf("t-SNE is not running:\n%s", s.screen())
+	}
+	s.keys("C-c")
+	s.waitPrompt()
+	s.typeLine("err")
+	s.waitFor(`(?m)^tsne: interrupted after \d+ of 1000000 iterations`, 5*time.Second)
+
 	// A progress bar draws in place: one line, at 100%.
 	s.typeLine(`helper.Progress("train", 12, 20*time.Millisecond)`)
 	scr = s.waitFor(`train 100%.*12/12`, 10*time.Second)
