@@ -42,7 +42,7 @@ func (it *interactive) command(ctx context.Context, line string) {
 		it.quit = true
 	case "reset":
 		if err := r.reset(); err != nil {
-			r.scr.eprintln(r.scr.paint("31", err.Error()))
+			r.scr.eprintln(r.scr.epaint("31", err.Error()))
 			return
 		}
 		r.scr.println("The session is reset: every variable, function and import is gone.")
@@ -133,7 +133,7 @@ func (r *runner) reset() error {
 func (r *runner) load(ctx context.Context, path string) {
 	chunks, err := r.loadFile(path)
 	if err != nil {
-		r.scr.eprintln(r.scr.paint("31", err.Error()))
+		r.scr.eprintln(r.scr.epaint("31", err.Error()))
 		return
 	}
 	if len(chunks) == 0 {
@@ -195,7 +195,7 @@ func (r *runner) save(path string) {
 		return
 	}
 	if err := writeFileAtomic(path, data, 0o644); err != nil {
-		r.scr.eprintln(r.scr.paint("31", err.Error()))
+		r.scr.eprintln(r.scr.epaint("31", err.Error()))
 		return
 	}
 	msg := fmt.Sprintf("saved %d cells to %s", len(cells), path)

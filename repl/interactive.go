@@ -66,6 +66,7 @@ func Interactive(opts Options) error {
 	hist, herr := openHistory(hfile, MaxHistory)
 	it.hist = hist
 	it.rl = it.newShell(hist)
+	r.scr.redraw = it.rl.Keys.RequestRefresh
 	defer r.catchInterrupts(nil)()
 
 	r.scr.println(r.scr.paint("1", "contrast") + ": Go, interpreted. :help for help, Ctrl-D to quit.")
@@ -276,7 +277,9 @@ func (it *interactive) loop() error {
 	ctx := context.Background()
 	for !it.quit {
 		reserveRows(2)
+		it.r.scr.raw.Store(true)
 		line, err := it.rl.Readline()
+		it.r.scr.raw.Store(false)
 		switch {
 		case errors.Is(err, readline.ErrInterrupt):
 			continue // Ctrl-C at the prompt: the line is dropped

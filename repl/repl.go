@@ -194,7 +194,7 @@ func (r *runner) interrupt() {
 // show prints a cell's result or error and reports whether it succeeded.
 func (r *runner) show(ctx context.Context, code string, res session.Result) bool {
 	if res.Err != nil {
-		r.scr.eprintln(r.scr.paint("31", r.mapLines(cellError(res.Err), res.Count)))
+		r.scr.eprintln(r.scr.epaint("31", r.mapLines(cellError(res.Err), res.Count)))
 		if res.Count > 0 {
 			r.failed[res.Count] = true
 		}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gocontrast/contrast/display"
@@ -35,13 +36,16 @@ const plainProgressEvery = 5 * time.Second
 // at any time.
 type screen struct {
 	mu     sync.Mutex
-	out    io.Writer // stdout: results, displays, progress
-	errw   io.Writer // stderr: errors and the cell's stderr stream
-	tty    bool      // out is a terminal: escape sequences allowed
-	color  bool
-	inline string     // inline image protocol, "" for none
-	width  func() int // terminal columns, 0 when unknown
-	images *imageDir  // where images are written
+	out    io.Writer   // stdout: results, displays, progress
+	errw   io.Writer   // stderr: errors and the cell's stderr stream
+	tty    bool        // out is a terminal: escape sequences allowed
+	color  bool        // colours on out
+	ecolor bool        // colours on errw
+	raw    atomic.Bool // the line editor has the terminal (raw mode: \n does not return)
+	redraw func()      // asks the line editor to draw its input again
+	inline string      // inline image protocol, "" for none
+	width  func() int  // terminal columns, 0 when unknown
+	images *imageDir   // where images are written
 	now    func() time.Time
 
 	live  []*liveBar // progress bars drawn in place (tty only)
@@ -62,7 +66,7 @@ func newScreen(out, errw io.Writer, tty, color bool, inline string, width func()
 	if width == nil {
 		width = func() int { return 0 }
 	}
-	return &screen{out: out, errw: errw, tty: tty, color: color, inline: inline, width: width,
+	return &screen{out: out, errw: errw, tty: tty, color: color, ecolor: color && isTerminal(errw), inline: inline, width: width,
 		images: images, now: time.Now, atBOL: true, plain: map[string]time.Time{}}
 }
 
@@ -90,6 +94,24 @@ func (s *screen) write(p []byte, stderr bool) {
 	w := s.out
 	if stderr {
 		k, w = 1, s.errw
+	}
+	if s.raw.Load() {
+		// Output of a goroutine a cell left running, while the line
+		// editor has the terminal: it replaces the input line (returning
+		// the carriage at each newline) and the editor draws the input
+		// again below it.
+		s.held[k] = append(s.held[k], p...)
+		i := bytes.LastIndexByte(s.held[k], '\n')
+		if i < 0 {
+			return // a partial line waits for its end, or for the next cell
+		}
+		lines := bytes.ReplaceAll(s.held[k][:i+1], []byte("\n"), []byte("\r\n"))
+		s.held[k] = append([]byte(nil), s.held[k][i+1:]...)
+		w.Write(append([]byte("\r\x1b[2K"), lines...))
+		if s.redraw != nil {
+			s.redraw()
+		}
+		return
 	}
 	if len(s.live) == 0 {
 		w.Write(p)
@@ -139,9 +161,17 @@ func (s *screen) printlnLocked(text string, stderr bool) {
 	s.write([]byte(text+"\n"), stderr)
 }
 
-// paint wraps text in an SGR colour when colour is on.
+// paint wraps text for out in an SGR colour when colour is on.
 func (s *screen) paint(sgr, text string) string {
 	if !s.color || text == "" {
+		return text
+	}
+	return "\x1b[" + sgr + "m" + text + "\x1b[0m"
+}
+
+// epaint is paint for the error stream.
+func (s *screen) epaint(sgr, text string) string {
+	if !s.ecolor || text == "" {
 		return text
 	}
 	return "\x1b[" + sgr + "m" + text + "\x1b[0m"

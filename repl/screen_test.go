@@ -180,3 +180,21 @@ func TestRichText(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// TestOutputAtPrompt: output of a goroutine that arrives while the line
+// editor has the terminal (raw mode) takes the input line's place, with
+// carriage returns, and the editor is asked to draw the input again.
+func TestOutputAtPrompt(t *testing.T) {
+	s, out, _ := newTestScreen(t, true)
+	redraws := 0
+	s.redraw = func() { redraws++ }
+	s.raw.Store(true)
+	s.stream(false).Write([]byte("late\nli"))
+	s.stream(false).Write([]byte("ne\n"))
+	if got, want := out.String(), "\r\x1b[2Klate\r\n\r\x1b[2Kline\r\n"; got != want {
+		t.Errorf("got %q want %q", got, want)
+	}
+	if redraws != 2 {
+		t.Errorf("%d redraws want 2", redraws)
+	}
+}

@@ -361,7 +361,7 @@ func testTerminal(t *testing.T, bin string) {
 	s.keys("C-c")
 	s.waitPrompt()
 	s.typeLine("err")
-	s.waitFor(`(?m)^tsne: interrupted after \d+ of 1000000 iterations`, 5*time.Second)
+	s.waitFor(`(?m)^tsne: interrupted (after \d+ of 1000000 iterations|during)`, 5*time.Second)
 
 	// A progress bar draws in place: one line, at 100%.
 	s.typeLine(`helper.Progress("train", 12, 20*time.Millisecond)`)
@@ -377,6 +377,14 @@ func testTerminal(t *testing.T, bin string) {
 	if st, err := os.Stat(m[1]); err != nil || filepath.Dir(m[1]) != images || st.Size() == 0 {
 		t.Errorf("image file %s: %v", m[1], err)
 	}
+
+	// Output of a goroutine while the prompt waits goes above it.
+	s.typeLine(`go func() { time.Sleep(300 * time.Millisecond); println("late output") }()`)
+	s.waitPrompt()
+	s.keys("-l", "7 * 7")
+	scr = s.waitFor(`(?m)^late output\ngo> 7 \* 7$`, 5*time.Second)
+	s.keys("Enter")
+	s.waitFor(`(?m)^49\n`, 5*time.Second)
 
 	// Errors name the cell's lines; a panic does not end the REPL.
 	s.typeLine("var xs []int")
