@@ -85,7 +85,7 @@ func (it *interactive) command(ctx context.Context, line string) {
 		if t := r.types.typeOf(ctx, eng, arg); t != "" {
 			r.scr.println(t)
 		} else {
-			r.scr.eprintln("cannot tell the type of " + arg + " without running it (a call of a call, or a receive)")
+			r.scr.eprintln("cannot tell the type of " + arg + " without running it: only a single call, or an expression without calls or receives, can be typed")
 		}
 	case "types":
 		switch arg {

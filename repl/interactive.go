@@ -27,12 +27,8 @@ const (
 	enterWait = 50 * time.Millisecond
 )
 
-// Prompts: the primary prompt and the one continuing a cell, of the same
-// width so that indentation lines up.
-const (
-	promptText = "go> "
-	contText   = "... "
-)
+// promptText is the prompt; a cell's further lines are numbered instead.
+const promptText = "go> "
 
 // ErrNotTerminal is returned by Interactive when standard input is not a
 // terminal; Run is the non-interactive mode.
@@ -103,7 +99,6 @@ func (it *interactive) newShell(hist *history) *readline.Shell {
 	rl.Config.Set("enable-bracketed-paste", true)
 	rl.Config.Set("autocomplete", false)
 	rl.Prompt.Primary(func() string { return it.r.scr.paint("32;1", promptText) })
-	rl.Prompt.Secondary(func() string { return it.r.scr.paint("2", contText) })
 	rl.History.Add("contrast", hist)
 	rl.AcceptMultiline = it.acceptMultiline
 	rl.Completer = it.complete
@@ -328,10 +323,12 @@ func (it *interactive) input(prompt string, password bool) (string, error) {
 func (it *interactive) readInput(prompt string) (string, error) {
 	rl := it.rl
 	it.reading = true
+	it.r.scr.raw.Store(true)
 	rl.History.Delete("contrast")
 	rl.Prompt.Primary(func() string { return prompt })
 	defer func() {
 		it.reading = false
+		it.r.scr.raw.Store(false)
 		rl.History.Add("contrast", it.hist)
 		rl.Prompt.Primary(func() string { return it.r.scr.paint("32;1", promptText) })
 	}()
