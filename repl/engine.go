@@ -86,17 +86,33 @@ func (l *lazyEngine) complete(code string, cursor int, timeout time.Duration) se
 }
 
 // isComplete asks the engine whether code is a complete cell. When the
-// engine is not ready within wait, it answers from a local scan of the
-// brackets (see scanComplete).
+// engine does not answer within wait (it may be starting, or busy), it
+// answers from a local scan of the brackets (see scanComplete).
 func (l *lazyEngine) isComplete(code string, wait time.Duration) (status, indent string) {
+	start := time.Now()
 	if eng, ok := l.within(wait); ok {
-		status, indent = eng.IsComplete(code)
-		if status != session.Unknown {
-			return status, indent
+		type answer struct{ status, indent string }
+		ch := make(chan answer, 1)
+		go func() {
+			st, in := eng.IsComplete(code)
+			ch <- answer{st, in}
+		}()
+		t := time.NewTimer(max(wait-time.Since(start), 0) + isCompleteGrace)
+		defer t.Stop()
+		select {
+		case a := <-ch:
+			if a.status != session.Unknown {
+				return a.status, a.indent
+			}
+		case <-t.C:
 		}
 	}
 	return scanComplete(code)
 }
+
+// isCompleteGrace is how long a ready engine may take to say whether a
+// cell is complete (it parses the cell: well under a millisecond).
+const isCompleteGrace = 200 * time.Millisecond
 
 // close closes the engine once it has started.
 func (l *lazyEngine) close() error {

@@ -26,6 +26,7 @@ func (e *slowEngine) Complete(code string, cursor int) session.Completion {
 }
 func (e *slowEngine) Inspect(string, int, int) session.Inspection { return session.Inspection{} }
 func (e *slowEngine) IsComplete(code string) (string, string) {
+	time.Sleep(e.delay)
 	return session.Unknown, ""
 }
 func (e *slowEngine) History(string, int, string, int, int, int) []session.HistoryEntry { return nil }
@@ -54,6 +55,13 @@ func TestCompletionNeverBlocks(t *testing.T) {
 	}
 	close(release)
 	l.get()
+	start = time.Now()
+	if st, _ := l.isComplete("x := (", 10*time.Millisecond); st != session.Incomplete {
+		t.Errorf("a busy engine: the REPL's own check should answer, got %q", st)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("Enter waited %v for a busy engine", d)
+	}
 	start = time.Now()
 	l.complete("fmt.P", 5, 50*time.Millisecond)
 	l.complete("fmt.P", 5, 50*time.Millisecond)
