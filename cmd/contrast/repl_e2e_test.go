@@ -314,14 +314,30 @@ func testTerminal(t *testing.T, bin string) {
 	s.waitFor(`go> longVariableName`, 5*time.Second)
 	s.keys("-l", " * 6")
 	s.keys("Enter")
-	s.waitFor(`(?m)^42\n(.*\n)*^42$`, 5*time.Second)
+	s.waitFor(`(?m)^go> longVariableName \* 6\n42$`, 5*time.Second)
+
+	// Fields and methods of a cell's own types.
+	s.typeLine("type point struct{ X, Y int }")
+	s.typeLine("func (p point) Norm1() int { return p.X + p.Y }")
+	s.typeLine("pt := point{3, 4}")
+	s.waitPrompt()
+	s.keys("-l", "pt.No")
+	s.keys("Tab")
+	s.waitFor(`go> pt\.Norm1`, 5*time.Second)
+	s.keys("-l", "() * 6")
+	s.keys("Enter")
+	s.waitFor(`(?m)^go> pt\.Norm1\(\) \* 6\n42$`, 5*time.Second)
+
+	// An invalid line is reported at once, not continued.
+	s.typeLine("x := )")
+	s.waitFor(`(?m)^CompileError: cell line 1: expected operand, found '\)'`, 5*time.Second)
 
 	// Ctrl-C at the prompt drops the line.
 	s.waitPrompt()
 	s.keys("-l", "notACell")
 	s.keys("C-c")
 	s.typeLine("1 + 1")
-	scr = s.waitFor(`(?m)^2$`, 5*time.Second)
+	scr = s.waitFor(`(?m)^go> 1 \+ 1\n2$`, 5*time.Second)
 	if strings.Contains(scr, "undefined: notACell") {
 		t.Errorf("Ctrl-C at the prompt should drop the line:\n%s", scr)
 	}
@@ -344,7 +360,7 @@ func testTerminal(t *testing.T, bin string) {
 	}
 	s.typeLine("helper.Spinning()")
 	s.typeLine("kept")
-	scr = s.waitFor(`(?m)^99$`, 5*time.Second)
+	scr = s.waitFor(`(?m)^go> kept\n99$`, 5*time.Second)
 	if !strings.Contains(scr, "go> helper.Spinning()\nfalse\n") {
 		t.Errorf("the compiled loop should have stopped:\n%s", scr)
 	}
@@ -384,7 +400,7 @@ func testTerminal(t *testing.T, bin string) {
 	s.keys("-l", "7 * 7")
 	scr = s.waitFor(`(?m)^late output\ngo> 7 \* 7$`, 5*time.Second)
 	s.keys("Enter")
-	s.waitFor(`(?m)^49\n`, 5*time.Second)
+	s.waitFor(`(?m)^go> 7 \* 7\n49$`, 5*time.Second)
 
 	// Errors name the cell's lines; a panic does not end the REPL.
 	s.typeLine("var xs []int")
@@ -414,7 +430,7 @@ func testTerminal(t *testing.T, bin string) {
 	s.waitFor(`undefined: kept`, 5*time.Second)
 	s.typeLine(":load " + saved)
 	s.typeLine("add(2, 3)")
-	s.waitFor(`(?m)^5$`, 10*time.Second)
+	s.waitFor(`(?m)^go> add\(2, 3\)\n5$`, 10*time.Second)
 
 	// A cell reads a line from the terminal.
 	s.typeLine(`import "fmt"`)
