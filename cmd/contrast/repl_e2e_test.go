@@ -194,6 +194,9 @@ type tmuxSession struct {
 func newTmux(t *testing.T, command string, cols, rows int) *tmuxSession {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CONTRAST_REQUIRE_JUPYTER") == "1" || os.Getenv("CONTRAST_REQUIRE_TMUX") == "1" {
+			t.Fatal("tmux is not installed (Debian package tmux) but CI requires the terminal tests: .ci/run installs it")
+		}
 		t.Skip("tmux is not installed (Debian package tmux): the terminal tests need a real terminal")
 	}
 	s := &tmuxSession{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
