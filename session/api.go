@@ -7,6 +7,7 @@ package session
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/gocontrast/contrast/display"
 )
@@ -36,6 +37,11 @@ type Options struct {
 
 	// HistoryFile, if set, is where history persists across sessions.
 	HistoryFile string
+
+	// InterruptGrace is how long an interrupted cell may take to stop
+	// (compiled helpers return at their next check of display.Context)
+	// before Execute returns anyway. Zero means 3 seconds.
+	InterruptGrace time.Duration
 }
 
 // Result is what Execute returns.
@@ -47,6 +53,9 @@ type Result struct {
 	// nil when the cell has none (or it is a statement, or its value is
 	// of no interest, e.g. a call returning nothing).
 	Value display.Bundle
+	// Metadata is the display metadata of Value, when the value supplies
+	// some (display.Metadataer), or nil.
+	Metadata map[string]any
 	// Err is non-nil when the cell failed to compile, panicked, or was
 	// interrupted.
 	Err *Error

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/gocontrast/contrast/display"
@@ -73,8 +74,13 @@ func FashionMNIST() (train, test *Dataset) {
 // train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte
 // and t10k-labels-idx1-ubyte, each gzip-compressed (".gz") or not. A
 // missing or corrupt file is an error naming the file and the problem.
+//
+// The decoded images are kept for the life of the process and reused
+// while the files are unchanged (same sizes and modification times), so
+// re-running a cell costs microseconds instead of a second; each call
+// returns datasets with their own Labels, Index and Classes.
 func LoadFashionMNIST(dir string) (train, test *Dataset, err error) {
-	return loadMNISTLike(dirOpener(dir), "fashion-mnist", FashionMNISTClasses)
+	return loadCached(dir, "fashion-mnist", FashionMNISTClasses)
 }
 
 // LoadMNIST reads MNIST from dir, with the same file names as
@@ -84,7 +90,48 @@ func LoadMNIST(dir string) (train, test *Dataset, err error) {
 	for i := range classes {
 		classes[i] = fmt.Sprint(i)
 	}
-	return loadMNISTLike(dirOpener(dir), "mnist", classes)
+	return loadCached(dir, "mnist", classes)
+}
+
+var (
+	cacheMu sync.Mutex
+	cache   = map[string][2]*Dataset{}
+)
+
+// loadCached is loadMNISTLike over a directory, remembering the result
+// under a key made of the files' sizes and modification times.
+func loadCached(dir, name string, classes []string) (train, test *Dataset, err error) {
+	key := name + "\x00" + dir
+	for _, f := range []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"} {
+		fi, err := os.Stat(filepath.Join(dir, f+".gz"))
+		if err != nil {
+			fi, err = os.Stat(filepath.Join(dir, f))
+		}
+		if err != nil {
+			key = "" // let the load report the missing file
+			break
+		}
+		key += fmt.Sprintf("\x00%s:%d:%d", fi.Name(), fi.Size(), fi.ModTime().UnixNano())
+	}
+	cacheMu.Lock()
+	c, ok := cache[key]
+	cacheMu.Unlock()
+	if ok && key != "" {
+		return c[0].shallowCopy(), c[1].shallowCopy(), nil
+	}
+	train, test, err = loadMNISTLike(dirOpener(dir), name, classes)
+	if err != nil || key == "" {
+		return train, test, err
+	}
+	cacheMu.Lock()
+	for k := range cache {
+		if strings.HasPrefix(k, name+"\x00"+dir+"\x00") {
+			delete(cache, k) // an older version of the same files
+		}
+	}
+	cache[key] = [2]*Dataset{train, test}
+	cacheMu.Unlock()
+	return train.shallowCopy(), test.shallowCopy(), nil
 }
 
 var (
@@ -95,8 +142,9 @@ var (
 // EmbeddedFashionMNIST returns the subset of Fashion-MNIST compiled into
 // the binary: 6,000 training images (600 per class) and 1,000 test images
 // (100 per class), drawn from the full sets with a fixed seed and kept in
-// their original order. Index holds each image's row in the full set. Each
-// call returns fresh copies.
+// their original order. Index holds each image's row in the full set. The
+// images are decoded once; each call returns datasets with their own
+// Labels, Index and Classes.
 func EmbeddedFashionMNIST() (train, test *Dataset) {
 	embeddedOnce.Do(func() {
 		tr, te, err := loadMNISTLike(embedOpener{}, "fashion-mnist-subset", FashionMNISTClasses)
@@ -118,7 +166,7 @@ func EmbeddedFashionMNIST() (train, test *Dataset) {
 		}
 		embeddedTrain, embTe = tr, te
 	})
-	return embeddedTrain.Subset(seq(embeddedTrain.Len())), embTe.Subset(seq(embTe.Len()))
+	return embeddedTrain.shallowCopy(), embTe.shallowCopy()
 }
 
 // opener opens a file of a dataset by its base name and says where it is.

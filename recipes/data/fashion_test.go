@@ -1,12 +1,18 @@
 package data
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/gocontrast/contrast/display"
 )
 
 func TestEmbeddedSubsetIsStratified(t *testing.T) {
@@ -44,20 +50,46 @@ func TestEmbeddedSubsetIsStratified(t *testing.T) {
 	if train.Classes[9] != "Ankle boot" {
 		t.Errorf("class 9 is %q", train.Classes[9])
 	}
-	// Each call returns fresh copies.
+	// Each call returns its own labels.
 	tr2, _ := EmbeddedFashionMNIST()
-	tr2.pix[0] = 7
+	tr2.Labels[0], tr2.Classes[0] = 7, "x"
 	tr3, _ := EmbeddedFashionMNIST()
-	if tr3.pix[0] == 7 {
-		t.Error("EmbeddedFashionMNIST returns shared storage")
+	if tr3.Labels[0] == 7 || tr3.Classes[0] == "x" || FashionMNISTClasses[0] == "x" {
+		t.Error("EmbeddedFashionMNIST returns shared labels or classes")
 	}
 }
 
+type textSink struct {
+	mu    sync.Mutex
+	texts []string
+}
+
+func (s *textSink) Display(b display.Bundle, _ map[string]any, _ string) {
+	s.mu.Lock()
+	s.texts = append(s.texts, b.String(display.MIMEText))
+	s.mu.Unlock()
+}
+func (s *textSink) Update(string, display.Bundle, map[string]any) {}
+func (s *textSink) Clear(bool)                                    {}
+
 func TestFashionMNISTFallsBackToEmbedded(t *testing.T) {
-	t.Setenv("CONTRAST_FASHION_MNIST", filepath.Join(t.TempDir(), "absent"))
-	train, test := FashionMNIST()
-	if train.Len() != 6000 || test.Len() != 1000 {
-		t.Errorf("got %d/%d images, want the embedded 6000/1000", train.Len(), test.Len())
+	dir := filepath.Join(t.TempDir(), "absent")
+	t.Setenv("CONTRAST_FASHION_MNIST", dir)
+	sink := &textSink{}
+	defer display.Bind(context.Background(), sink)()
+	for range 2 {
+		train, test := FashionMNIST()
+		if train.Len() != 6000 || test.Len() != 1000 {
+			t.Errorf("got %d/%d images, want the embedded 6000/1000", train.Len(), test.Len())
+		}
+	}
+	if len(sink.texts) != 1 {
+		t.Fatalf("%d notes, want exactly one: %q", len(sink.texts), sink.texts)
+	}
+	for _, want := range []string{"embedded Fashion-MNIST subset (6000 train, 1000 test", dir + " not found", "dataset-fashion-mnist"} {
+		if !strings.Contains(sink.texts[0], want) {
+			t.Errorf("note %q lacks %q", sink.texts[0], want)
+		}
 	}
 }
 
@@ -139,6 +171,15 @@ func BenchmarkLoadFashionMNIST(b *testing.B) {
 	}
 	b.Run("debian", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
+			tr, _, err := loadMNISTLike(dirOpener(FashionMNISTDir), "x", FashionMNISTClasses)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sinkDS = tr
+		}
+	})
+	b.Run("debian-cached", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
 			tr, _, err := LoadFashionMNIST(FashionMNISTDir)
 			if err != nil {
 				b.Fatal(err)
@@ -149,3 +190,46 @@ func BenchmarkLoadFashionMNIST(b *testing.B) {
 }
 
 var sinkDS *Dataset
+
+func TestLoadFashionMNISTCachesUntilFilesChange(t *testing.T) {
+	dir := t.TempDir()
+	copyEmbedded := func() {
+		for _, name := range []string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"} {
+			b, _ := embedded.ReadFile("fashionmnist/" + name)
+			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	copyEmbedded()
+	a, _, err := LoadFashionMNIST(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Labels[0] = 9
+	b, _, err := LoadFashionMNIST(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &a.pix[0] != &b.pix[0] {
+		t.Error("second load decoded the files again")
+	}
+	if b.Labels[0] == 9 {
+		t.Error("loads share Labels")
+	}
+	// Replace the test labels with all zeros: the next load sees them.
+	lb, _ := ReadIDX(filepath.Join(dir, "train-labels-idx1-ubyte.gz"))
+	clear(lb.Data)
+	if err := WriteIDX(filepath.Join(dir, "train-labels-idx1-ubyte.gz"), lb); err != nil {
+		t.Fatal(err)
+	}
+	future := time.Now().Add(time.Hour)
+	os.Chtimes(filepath.Join(dir, "train-labels-idx1-ubyte.gz"), future, future)
+	c, _, err := LoadFashionMNIST(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Counts()[0] != c.Len() {
+		t.Errorf("after rewriting the labels: counts %v, want all in class 0", c.Counts())
+	}
+}

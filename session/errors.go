@@ -1,0 +1,200 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"go/scanner"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// Error names.
+const (
+	ErrCompile     = "CompileError" // the cell does not parse or type-check
+	ErrPanic       = "panic"        // the cell panicked
+	ErrInterrupted = "Interrupted"  // the cell was interrupted
+	ErrExit        = "Exit"         // the cell called os.Exit
+	ErrRuntime     = "Error"        // any other failure while running
+)
+
+// cellFileRE matches the file names the session gives cells:
+// "cell12/cell.go" (the number is the evaluation's sequence number).
+var cellFileRE = regexp.MustCompile(`^(?:cell|eval)(\d+)/cell\d*\.go$`)
+
+// posRE matches "file:line:col: message".
+var posRE = regexp.MustCompile(`^(\S+?):(\d+):(\d+): ?(.*)$`)
+
+// where names a position for the user: "cell line 3" in the current cell,
+// "cell [2] line 3" in an earlier one.
+func (s *Session) where(file string, line int) string {
+	if m := cellFileRE.FindStringSubmatch(file); m != nil {
+		seq, _ := strconv.Atoi(m[1])
+		if seq == s.seq {
+			return fmt.Sprintf("cell line %d", line)
+		}
+		if name := s.tags.name(uint64(seq)); name != "" {
+			return fmt.Sprintf("%s line %d", name, line)
+		}
+		return fmt.Sprintf("cell line %d", line)
+	}
+	return fmt.Sprintf("%s:%d", file, line)
+}
+
+// compileError turns parse and type errors into an Error whose lines name
+// the cell's lines.
+func (s *Session) compileError(err error) *Error {
+	var lines []string
+	var list scanner.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			lines = append(lines, s.where(e.Pos.Filename, e.Pos.Line)+": "+e.Msg)
+		}
+	} else {
+		for _, l := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
+			lines = append(lines, s.locate(l))
+		}
+	}
+	if len(lines) == 0 {
+		lines = []string{err.Error()}
+	}
+	for i := range lines {
+		lines[i] = unrename(s.locateWithin(lines[i]))
+	}
+	msg := lines[0]
+	if len(lines) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(lines)-1)
+	}
+	tb := append([]string{ErrCompile + ": " + lines[0]}, lines[1:]...)
+	return &Error{Name: ErrCompile, Message: msg, Traceback: tb}
+}
+
+// locate rewrites a leading "file:line:col: " as the cell position.
+func (s *Session) locate(l string) string {
+	if m := posRE.FindStringSubmatch(l); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		return s.where(m[1], line) + ": " + m[4]
+	}
+	return l
+}
+
+// innerPosRE matches a cell position inside a message, as in "previous
+// declaration at cell14/cell.go:1:5".
+var innerPosRE = regexp.MustCompile(`\b((?:cell|eval)\d+/cell\d*\.go):(\d+):(\d+)`)
+
+// locateWithin rewrites cell positions inside a message.
+func (s *Session) locateWithin(l string) string {
+	return innerPosRE.ReplaceAllStringFunc(l, func(m string) string {
+		sub := innerPosRE.FindStringSubmatch(m)
+		line, _ := strconv.Atoi(sub[2])
+		return s.where(sub[1], line)
+	})
+}
+
+// runError turns an error from running a cell into an Error.
+func (s *Session) runError(err error) *Error {
+	var p interp.Panic
+	if errors.As(err, &p) {
+		lines := s.tags.takeLines(parseGoid(p.Stack))
+		return s.panicError(p.Value, lines, "", int(s.line.Load()))
+	}
+	msg := s.locate(strings.TrimSpace(err.Error()))
+	return &Error{Name: ErrRuntime, Message: msg, Traceback: []string{ErrRuntime + ": " + msg}}
+}
+
+// panicError describes a panic with value v; lines are yaegi's frames,
+// innermost first. yaegi places each frame at the first statement of its
+// function, so function frames are shown at their declaration and the
+// cell's own frame at cellLine, the top-level statement that was running
+// (0 when unknown).
+func (s *Session) panicError(v any, lines []panicLine, prefix string, cellLine int) *Error {
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface()
+	}
+	if e, ok := v.(exitPanic); ok {
+		return &Error{Name: ErrExit, Message: e.Error(), Traceback: []string{ErrExit + ": " + e.Error()}}
+	}
+	msg := unrename(panicMessage(v))
+	tb := []string{prefix + "panic: " + msg}
+	for i, l := range lines {
+		file, line := l.file, 0
+		if j := strings.LastIndexByte(file, ':'); j >= 0 {
+			line, _ = strconv.Atoi(file[j+1:])
+			file = file[:j]
+		}
+		fn := strings.TrimPrefix(strings.TrimSuffix(l.text, "(...)"), "main.")
+		switch {
+		case fn == "main" || fn == "":
+			if cellLine > 0 && i == len(lines)-1 {
+				line = cellLine
+			}
+			tb = append(tb, "  at "+s.where(file, line))
+		case fn == "func" || strings.HasSuffix(fn, ".func"):
+			tb = append(tb, "  in a function literal ("+s.where(file, line)+")")
+		default:
+			if strings.HasPrefix(fn, mainName) {
+				fn = "main" + strings.TrimPrefix(fn, mainName)
+			}
+			if d := s.know.declLine(fn); d > 0 {
+				line = d
+			}
+			tb = append(tb, "  in "+unrename(fn)+" ("+s.where(file, line)+")")
+		}
+	}
+	// Rewritten code can repeat a frame (a literal inside the session's
+	// own closure): show it once.
+	out := tb[:1]
+	for _, l := range tb[1:] {
+		if l != out[len(out)-1] {
+			out = append(out, l)
+		}
+	}
+	return &Error{Name: ErrPanic, Message: msg, Traceback: out}
+}
+
+// panicMessage formats a panic value as Go's runtime does: errors and
+// Stringers by their text, strings as they are, other values with their
+// type.
+func panicMessage(v any) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprintf("%v (and formatting the value panicked: %v)", reflect.TypeOf(v), r)
+		}
+	}()
+	if rv, ok := v.(reflect.Value); ok {
+		// yaegi hands some panic values over as reflect.Values.
+		if !rv.IsValid() || !rv.CanInterface() {
+			return "nil"
+		}
+		v = rv.Interface()
+	}
+	switch x := v.(type) {
+	case nil:
+		return "nil"
+	case error:
+		return x.Error()
+	case fmt.Stringer:
+		return x.String()
+	case string:
+		return x
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return fmt.Sprint(v)
+	}
+	return plusV(v)
+}
+
+func interrupted(extra string) *Error {
+	msg := "the cell was interrupted"
+	if extra != "" {
+		msg += "; " + extra
+	}
+	return &Error{Name: ErrInterrupted, Message: msg, Traceback: []string{ErrInterrupted + ": " + msg}}
+}
