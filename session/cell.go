@@ -37,6 +37,14 @@ type run struct {
 	quiet bool
 	// decls are the globals the run declares, recorded once it compiles.
 	decls []*declInfo
+	// src is the file the run was parsed from, with go/parser's
+	// resolution of its names; index is the run's place among the runs of
+	// its cell as parsed.
+	src   *ast.File
+	index int
+	// types is the run's type information, when it was type-checked
+	// (typecheck.go).
+	types *runTypes
 }
 
 // item is a top-level declaration or statement of a cell, as byte offsets.
@@ -70,7 +78,7 @@ func parseCell(fset *token.FileSet, file, code string) (runs []run, files []*ast
 			}
 			files = append(files, f)
 			if len(f.Decls) > 0 {
-				runs = append(runs, run{kind: declRun, file: f})
+				runs = append(runs, run{kind: declRun, file: f, src: f, index: len(runs)})
 			}
 		} else {
 			f, err := parseStmts(fset, file, code, start, end)
@@ -80,7 +88,7 @@ func parseCell(fset *token.FileSet, file, code string) (runs []run, files []*ast
 			files = append(files, f)
 			b := f.Decls[0].(*ast.FuncDecl).Body
 			if len(b.List) > 0 {
-				runs = append(runs, run{kind: stmtRun, block: b})
+				runs = append(runs, run{kind: stmtRun, block: b, src: f, index: len(runs)})
 			}
 		}
 		i = j

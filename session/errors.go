@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"go/scanner"
+	"go/token"
+	"go/types"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -72,14 +74,18 @@ func (s *Session) compileError(err error) *Error {
 	return &Error{Name: ErrCompile, Message: msg, Traceback: tb}
 }
 
-// locate rewrites a leading "file:line:col: " as the cell position.
+// locate rewrites a leading "file:line:col: " as the cell position, and
+// drops a bare "line:col: " (a position in the session's own interpreted
+// sources, which means nothing to the user).
 func (s *Session) locate(l string) string {
 	if m := posRE.FindStringSubmatch(l); m != nil {
 		line, _ := strconv.Atoi(m[2])
-		return s.where(m[1], line) + ": " + m[4]
+		return s.where(m[1], line) + ": " + s.locate(m[4])
 	}
-	return l
+	return barePosRE.ReplaceAllString(l, "")
 }
+
+var barePosRE = regexp.MustCompile(`^\d+:\d+: `)
 
 // innerPosRE matches a cell position inside a message, as in "previous
 // declaration at cell14/cell.go:1:5".
@@ -197,4 +203,109 @@ func interrupted(extra string) *Error {
 		msg += "; " + extra
 	}
 	return &Error{Name: ErrInterrupted, Message: msg, Traceback: []string{ErrInterrupted + ": " + msg}}
+}
+
+// explainCompileError describes yaegi's failure to compile run r. When Go
+// itself (the session's go/types model) finds the run wrong, its errors
+// are the ones a Go programmer knows and they are reported; when Go finds
+// it right, the interpreter met something it cannot do, and the message
+// says so, with advice where the failure is a known one.
+func (s *Session) explainCompileError(r run, err error) *Error {
+	fset := s.in.FileSet()
+	rt := r.types
+	if rt == nil {
+		rt = s.recheck(r.index)
+	}
+	if rt != nil && len(rt.errs) > 0 && s.trustTypeErrors(rt.errs) {
+		var list scanner.ErrorList
+		for _, e := range rt.errs {
+			list.Add(fset.Position(e.Pos), e.Msg)
+		}
+		return s.compileError(list)
+	}
+	e := s.compileError(err)
+	if rt == nil || len(rt.errs) > 0 {
+		return e
+	}
+	// Valid Go the interpreter cannot run.
+	msg := e.Message
+	if !strings.Contains(msg, "cell line") && !strings.Contains(msg, "cell [") {
+		msg = s.runWhere(r) + ": " + strings.TrimPrefix(msg, "the interpreter failed on this code: ")
+	}
+	msg = "the interpreter (yaegi) cannot run this valid Go: " + msg
+	if advice := limitAdvice(err.Error()); advice != "" {
+		msg += "; " + advice
+	}
+	tb := append([]string{ErrCompile + ": " + msg}, e.Traceback[1:]...)
+	return &Error{Name: ErrCompile, Message: msg, Traceback: tb}
+}
+
+// limitAdvice suggests a way around a known yaegi failure.
+func limitAdvice(msg string) string {
+	switch {
+	case strings.Contains(msg, "undefined type for"), strings.Contains(msg, "nil reflect type"),
+		strings.Contains(msg, "nil type"), strings.Contains(msg, "as type untyped"):
+		return "it fails to infer or instantiate generic types here: write the type arguments (f[int](x)), or declare the variable with its type first (var x T; x = f(...))"
+	case strings.Contains(msg, "generic"):
+		return "generic code works only in simple cases: a non-generic helper function is the sure way"
+	}
+	return "see the limits in the session package's documentation for other ways to write it"
+}
+
+// runWhere names the cell lines of a run.
+func (s *Session) runWhere(r run) string {
+	var from, to token.Pos
+	switch {
+	case r.kind == declRun && r.file != nil && len(r.file.Decls) > 0:
+		from, to = r.file.Decls[0].Pos(), r.file.Decls[len(r.file.Decls)-1].End()
+	case r.block != nil && len(r.block.List) > 0:
+		from, to = r.block.List[0].Pos(), r.block.List[len(r.block.List)-1].End()
+		if r.expr != nil {
+			to = r.expr.End()
+		}
+	case r.expr != nil:
+		from, to = r.expr.Pos(), r.expr.End()
+	default:
+		return "cell"
+	}
+	fset := s.in.FileSet()
+	a, b := fset.Position(from), fset.Position(to)
+	if a.Line == b.Line {
+		return s.where(a.Filename, a.Line)
+	}
+	return s.where(a.Filename, a.Line) + "-" + strconv.Itoa(b.Line)
+}
+
+// trustTypeErrors reports whether the model's errors can be believed: an
+// "undefined" name that the session knows means the model missed it.
+func (s *Session) trustTypeErrors(errs []types.Error) bool {
+	for _, e := range errs {
+		if name, ok := strings.CutPrefix(e.Msg, "undefined: "); ok && s.know.has(name) {
+			return false
+		}
+	}
+	return true
+}
+
+// recheck type-checks a fresh parse of run index of the cell being run
+// (its earlier runs are in the model by now).
+func (s *Session) recheck(index int) *runTypes {
+	if s.cellCode == "" {
+		return nil
+	}
+	fset := s.in.FileSet()
+	runs, _, err := parseCell(fset, s.cellFile, s.cellCode)
+	if err != nil {
+		return nil
+	}
+	for i := range runs {
+		if runs[i].index != index {
+			continue
+		}
+		typesMu.Lock()
+		defer typesMu.Unlock()
+		sc := &checkScope{imports: s.imports, dots: s.dotImports}
+		return s.model.checkRun(fset, sc, &runs[i], false)
+	}
+	return nil
 }

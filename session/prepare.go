@@ -96,6 +96,21 @@ func (s *Session) prepare(kind, code string) ([]run, *Error) {
 			return nil, s.compileError(errs)
 		}
 	}
+	// Modern Go that yaegi lacks, rewritten with the cell's types.
+	s.cellCode, s.cellFile = code, file
+	s.typecheckRuns(fset, runs)
+	modern := runs[:0:0]
+	for i := range runs {
+		extra, err := s.modernize(fset, &runs[i])
+		if err != nil {
+			return nil, s.compileError(err)
+		}
+		modern = append(modern, runs[i])
+		if extra != nil {
+			modern = append(modern, *extra)
+		}
+	}
+	runs = modern
 	rw := &rewriter{consts: map[string]bool{}, pkgs: map[string]bool{}}
 	for c := range s.consts {
 		rw.consts[c] = true

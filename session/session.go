@@ -59,6 +59,11 @@ type Session struct {
 	tags      *tags
 	know      *knowledge
 	hist      *history
+
+	model    *typeModel // the cells' globals in go/types terms; guarded by typesMu
+	fresh    int        // hidden names made by rewrites
+	cellCode string     // the cell being prepared, and its file name,
+	cellFile string     // for a second look at a run that failed
 }
 
 // cellRun is the state of one running cell.
@@ -171,6 +176,9 @@ func (s *Session) reset() error {
 	s.dotImports = nil
 	s.fileGen = 0
 	s.know.reset()
+	typesMu.Lock()
+	s.model = newTypeModel()
+	typesMu.Unlock()
 	if err := s.loadSymbols(in); err != nil {
 		return fmt.Errorf("session: loading symbols: %w", err)
 	}
@@ -180,6 +188,9 @@ func (s *Session) reset() error {
 		if err := s.loadGeneric(p); err != nil {
 			return err
 		}
+	}
+	if _, err := s.in.Eval(modernHelpers); err != nil {
+		return fmt.Errorf("session: compiling the helpers of rewritten cells: %w", err)
 	}
 	return s.importPrelude()
 }
@@ -334,6 +345,13 @@ func (s *Session) runtimeSupport() map[string]reflect.Value {
 				c.mu.Lock()
 				c.defers = append(c.defers, f)
 				c.mu.Unlock()
+			}
+		}),
+		// Clear is the builtin clear, for maps and slices.
+		"Clear": reflect.ValueOf(func(v any) {
+			switch rv := reflect.ValueOf(v); rv.Kind() {
+			case reflect.Map, reflect.Slice:
+				rv.Clear()
 			}
 		}),
 		// L records the top-level statement running, for tracebacks.
@@ -517,10 +535,11 @@ func (s *Session) exec(ctx context.Context, r run) *Error {
 		prog, err = s.compile(withExpr(r.block, r.expr))
 	}
 	if err != nil {
-		return s.compileError(err)
+		return s.explainCompileError(r, err)
 	}
 	// yaegi has the declarations now, even if running them fails.
 	s.know.commit(r.decls)
+	s.model.commit(r.types)
 	if e := s.execProg(ctx, prog); e != nil {
 		return e
 	}
