@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -64,7 +65,7 @@ func (s *Session) compileError(err error) *Error {
 		lines = []string{err.Error()}
 	}
 	for i := range lines {
-		lines[i] = unrename(s.locateWithin(lines[i]))
+		lines[i] = s.suggest(unrename(s.locateWithin(lines[i])))
 	}
 	msg := lines[0]
 	if len(lines) > 1 {
@@ -123,7 +124,7 @@ func (s *Session) panicError(v any, lines []panicLine, prefix string, cellLine i
 	if e, ok := v.(exitPanic); ok {
 		return &Error{Name: ErrExit, Message: e.Error(), Traceback: []string{ErrExit + ": " + e.Error()}}
 	}
-	msg := unrename(panicMessage(v))
+	msg := goPanicMessage(unrename(panicMessage(v)))
 	tb := []string{prefix + "panic: " + msg}
 	for i, l := range lines {
 		file, line := l.file, 0
@@ -197,6 +198,39 @@ func panicMessage(v any) (msg string) {
 	return plusV(v)
 }
 
+// reflectPanics maps yaegi's panics (reflect's, as the interpreter works
+// through it) to the runtime errors Go gives for the same mistake.
+var reflectPanics = []struct{ prefix, msg string }{
+	{"reflect: slice index out of range", "runtime error: index out of range"},
+	{"reflect: array index out of range", "runtime error: index out of range"},
+	{"reflect: string index out of range", "runtime error: index out of range"},
+	{"reflect.Value.Slice: slice index out of bounds", "runtime error: slice bounds out of range"},
+	{"reflect.Value.Slice3: slice index out of bounds", "runtime error: slice bounds out of range"},
+	{"reflect: call of reflect.Value.Field on zero Value", nilDeref},
+	{"reflect: call of reflect.Value.Interface on zero Value", nilDeref},
+	{"reflect: call of reflect.Value.Elem on zero Value", nilDeref},
+	{"reflect: Method on nil interface value", nilDeref},
+	{"reflect: call of reflect.Value.Call on zero Value", nilDeref},
+	{"reflect: call of nil function", nilDeref},
+}
+
+const nilDeref = "runtime error: invalid memory address or nil pointer dereference"
+
+// goPanicMessage says a panic as Go would.
+func goPanicMessage(msg string) string {
+	for _, p := range reflectPanics {
+		if strings.HasPrefix(msg, p.prefix) {
+			return p.msg
+		}
+	}
+	// "cell15/cell.go:2:1: interface conversion: ...": the traceback
+	// names the line.
+	if m := posRE.FindStringSubmatch(msg); m != nil && cellFileRE.MatchString(m[1]) {
+		msg = m[4]
+	}
+	return msg
+}
+
 func interrupted(extra string) *Error {
 	msg := "the cell was interrupted"
 	if extra != "" {
@@ -224,7 +258,7 @@ func (s *Session) explainCompileError(r run, err error) *Error {
 		return s.compileError(list)
 	}
 	e := s.compileError(err)
-	if rt == nil || len(rt.errs) > 0 {
+	if rt == nil || len(rt.errs) > 0 || strings.Contains(e.Message, ": undefined: ") {
 		return e
 	}
 	// Valid Go the interpreter cannot run.
@@ -308,4 +342,72 @@ func (s *Session) recheck(index int) *runTypes {
 		return s.model.checkRun(fset, sc, &runs[i], false)
 	}
 	return nil
+}
+
+// undefinedMemberRE matches go/types' report of a missing package member.
+var undefinedMemberRE = regexp.MustCompile(`undefined: (\w+)\.(\w+)$`)
+
+// suggest adds the closest member of the package to an "undefined:
+// pkg.Name" message, as in "did you mean fmt.Println?".
+func (s *Session) suggest(msg string) string {
+	m := undefinedMemberRE.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	t := allTables()[s.imports[m[1]]]
+	var names []string
+	if t != nil {
+		for n := range t.syms {
+			if !strings.HasPrefix(n, "_") {
+				names = append(names, n)
+			}
+		}
+	} else if _, ok := genericSources[s.imports[m[1]]]; ok {
+		typesMu.Lock()
+		if p, err := importTypes(s.imports[m[1]]); err == nil {
+			for _, n := range p.Scope().Names() {
+				if token.IsExported(n) {
+					names = append(names, n)
+				}
+			}
+		}
+		typesMu.Unlock()
+	}
+	sort.Strings(names)
+	var best []string
+	bestD := 3
+	for _, n := range names {
+		d := editDistance(strings.ToLower(n), strings.ToLower(m[2]))
+		switch {
+		case d < bestD:
+			best, bestD = []string{m[1] + "." + n}, d
+		case d == bestD && len(best) < 3:
+			best = append(best, m[1]+"."+n)
+		}
+	}
+	if len(best) == 0 {
+		return msg
+	}
+	return msg + " (did you mean " + strings.Join(best, " or ") + "?)"
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -46,8 +46,29 @@ func (s *Session) valueCount(e ast.Expr) int {
 	return -1
 }
 
-// prepare parses and rewrites a cell into runs.
+// prepare parses and rewrites a cell into runs. When it fails, nothing
+// of the cell has run: the imports it recorded are forgotten.
 func (s *Session) prepare(kind, code string) ([]run, *Error) {
+	before := make(map[string]string, len(s.imports))
+	for n, p := range s.imports {
+		before[n] = p
+	}
+	ndots := len(s.dotImports)
+	runs, e := s.prepareRuns(kind, code)
+	if e != nil {
+		for n, p := range s.imports {
+			if before[n] != p {
+				delete(s.imports, n)
+			}
+		}
+		s.dotImports = s.dotImports[:min(ndots, len(s.dotImports))]
+		s.publishScope()
+	}
+	return runs, e
+}
+
+// prepareRuns is prepare's work.
+func (s *Session) prepareRuns(kind, code string) ([]run, *Error) {
 	fset := s.in.FileSet()
 	file := kind + strconv.Itoa(s.seq) + "/" + s.baseName()
 	runs, files, err := parseCell(fset, file, code)
@@ -99,6 +120,9 @@ func (s *Session) prepare(kind, code string) ([]run, *Error) {
 	// Modern Go that yaegi lacks, rewritten with the cell's types.
 	s.cellCode, s.cellFile = code, file
 	s.typecheckRuns(fset, runs)
+	if err := missingReturns(fset, runs); err != nil {
+		return nil, s.compileError(err)
+	}
 	modern := runs[:0:0]
 	for i := range runs {
 		extra, err := s.modernize(fset, &runs[i])
@@ -249,4 +273,26 @@ func (s *Session) resolveImports(fset *token.FileSet, runs []run) *Error {
 		r.file.Decls = decls
 	}
 	return nil
+}
+
+// missingReturns reports the functions of a cell that end without a
+// return statement although they have results: yaegi would let them
+// return zero values. Of Go's type errors, this is the one the session
+// applies before yaegi, which accepts the code (see typecheck.go).
+func missingReturns(fset *token.FileSet, runs []run) error {
+	var errs scanner.ErrorList
+	for _, r := range runs {
+		if r.types == nil {
+			continue
+		}
+		for _, e := range r.types.errs {
+			if e.Msg == "missing return" {
+				errs.Add(fset.Position(e.Pos), e.Msg)
+			}
+		}
+	}
+	if errs.Len() == 0 {
+		return nil
+	}
+	return errs
 }
