@@ -18,10 +18,11 @@ import (
 
 // Inspect describes the symbol at byte offset cursor: its declaration and
 // doc comment. It knows the cell's own declarations (with their source at
-// detail >= 1), the members of imported packages (contrast's from the
-// generated doc table, the standard library's from GOROOT's sources when
-// they are installed, else the signature alone), and fields and methods of
-// variables in scope.
+// detail >= 1), the members of imported packages, also of packages the
+// code imports itself (contrast's from the generated doc table, the
+// standard library's from GOROOT's sources when they are installed, else
+// the signature alone), fields and methods of any expression whose type
+// is known, and the locals of the code.
 func (s *Session) Inspect(code string, cursor int, detail int) Inspection {
 	cursor = max(0, min(cursor, len(code)))
 	start, end := wordAt(code, cursor)
@@ -34,10 +35,17 @@ func (s *Session) Inspect(code string, cursor int, detail int) Inspection {
 	if start == end {
 		return Inspection{}
 	}
-	chain := append(chainBefore(code, start), code[start:end])
-	text, ok := s.describe(chain, detail)
+	text, ok := "", false
+	if ti := s.analyze(code, start, end); ti != nil {
+		if o := ti.object(); o != nil {
+			text, ok = s.describeObject(ti, o, detail)
+		}
+	}
 	if !ok {
-		return Inspection{}
+		chain := append(chainBefore(code, start), code[start:end])
+		if text, ok = s.describe(chain, detail); !ok {
+			return Inspection{}
+		}
 	}
 	decl, doc, _ := strings.Cut(text, "\n\n")
 	md := "```go\n" + decl + "\n```"

@@ -197,18 +197,18 @@ func relaxed(e types.Error, trailing ast.Expr) bool {
 // (and trailing expression) as the body of func _().
 func stmtFile(src *ast.File, r *run) *ast.File {
 	var list []ast.Stmt
-	pos := token.NoPos
+	pos, end := token.NoPos, token.NoPos
 	if r.block != nil {
 		list = append(list, r.block.List...)
-		pos = r.block.Lbrace
+		pos, end = r.block.Lbrace, r.block.Rbrace
 	}
 	if r.expr != nil {
 		list = append(list, &ast.ExprStmt{X: r.expr})
 		if !pos.IsValid() {
-			pos = r.expr.Pos()
+			pos, end = r.expr.Pos(), r.expr.End()
 		}
 	}
-	body := &ast.BlockStmt{Lbrace: pos, List: list, Rbrace: pos}
+	body := &ast.BlockStmt{Lbrace: pos, List: list, Rbrace: end}
 	fd := &ast.FuncDecl{Name: ident("_", pos), Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: body}
 	return &ast.File{Package: src.Package, Name: src.Name, Decls: []ast.Decl{fd}, FileStart: src.FileStart, FileEnd: src.FileEnd}
 }
