@@ -3,6 +3,7 @@ package session
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -382,5 +383,79 @@ func TestInspectUnexecutedText(t *testing.T) {
 		if text := got.Data.String(display.MIMEText); !got.Found || !strings.Contains(text, c.want) {
 			t.Errorf("Inspect(%q) = %v %q, want it to contain %q", c.code, got.Found, text, c.want)
 		}
+	}
+}
+
+func TestHistorySearchRepeats(t *testing.T) {
+	s := newSession(t, Options{})
+	for _, c := range []string{"a := 1", "a + 1", "b := 2", "a + 1", "a * 3"} {
+		mustRun(t, s, c)
+	}
+	var eng Engine = s
+	hs, ok := eng.(HistorySearcher)
+	if !ok {
+		t.Fatal("*Session is not a HistorySearcher")
+	}
+	lines := func(es []HistoryEntry) (out []int) {
+		for _, e := range es {
+			out = append(out, e.Line)
+		}
+		return out
+	}
+	cases := []struct {
+		pattern string
+		n       int
+		unique  bool
+		want    []int
+	}{
+		{"a*", 0, false, []int{1, 2, 4, 5}},
+		{"a*", 0, true, []int{1, 4, 5}},
+		{"a + 1", 0, false, []int{2, 4}},
+		{"a*", 2, false, []int{4, 5}},
+		{"*", 1, true, []int{5}},
+	}
+	for _, c := range cases {
+		if got := lines(hs.HistorySearch(c.pattern, c.n, c.unique)); !slices.Equal(got, c.want) {
+			t.Errorf("HistorySearch(%q, %d, %v) lines %v want %v", c.pattern, c.n, c.unique, got, c.want)
+		}
+	}
+	// History("search") keeps its unique behaviour.
+	if got := lines(s.History("search", 0, "a*", 0, 0, 0)); !slices.Equal(got, []int{1, 4, 5}) {
+		t.Errorf("History search: %v", got)
+	}
+}
+
+func TestHelpPage(t *testing.T) {
+	s := setupAssist(t)
+	cases := []struct {
+		code, want string
+		value      string
+	}{
+		{"strings.Repeat?", "func Repeat(s string, count int) string", ""},
+		{"?Distance", "how far a is from the origin", ""},
+		{"Distance??", "return a.Norm1()", ""}, // the source
+		{"import \"bytes\"\nbytes.NewBuffer?", "func NewBuffer(buf []byte) *Buffer", ""},
+		{"sort.Ints?", "func Ints(x []int)", ""}, // nothing imports sort
+		{"y := 41\ny++\ny?", "var", ""},
+		{"noSuchThing?", "no documentation found for noSuchThing", ""},
+	}
+	for _, c := range cases {
+		r := s.Execute(t.Context(), c.code, true)
+		if r.Err != nil {
+			t.Errorf("%q: %v", c.code, r.Err)
+			continue
+		}
+		if page := r.Page.String(display.MIMEText); !strings.Contains(page, c.want) {
+			t.Errorf("%q: page %q lacks %q", c.code, page, c.want)
+		}
+	}
+	// The lines before the help request ran.
+	if r := mustRun(t, s, "y"); r.Value.String(display.MIMEText) != "42" {
+		t.Errorf("y = %v, want 42", r.Value)
+	}
+	// Question marks in strings and comments are not help requests.
+	r := mustRun(t, s, "\"what?\"")
+	if r.Page != nil || r.Value.String(display.MIMEText) != `"what?"` {
+		t.Errorf("a string with a question mark: page %v value %v", r.Page, r.Value)
 	}
 }

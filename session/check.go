@@ -81,17 +81,7 @@ var (
 // missingImport suggests the import that would define name, if a package
 // of that name can be imported.
 func missingImport(name string) string {
-	pkgNamesOnce.Do(func() {
-		pkgNames = map[string][]string{}
-		for _, p := range importablePaths() {
-			if strings.Contains(p, "internal") {
-				continue
-			}
-			n := packageName(p)
-			pkgNames[n] = append(pkgNames[n], p)
-		}
-	})
-	paths := pkgNames[name]
+	paths := pkgNamesOf(name)
 	switch len(paths) {
 	case 0:
 		return ""
@@ -103,4 +93,19 @@ func missingImport(name string) string {
 		q[i] = strconv.Quote(p)
 	}
 	return " (missing import of one of " + strings.Join(q, ", ") + ")"
+}
+
+// pkgNamesOf lists the importable packages of the given name.
+func pkgNamesOf(name string) []string {
+	pkgNamesOnce.Do(func() {
+		pkgNames = map[string][]string{}
+		for _, p := range importablePaths() {
+			if strings.Contains(p, "internal") {
+				continue
+			}
+			n := packageName(p)
+			pkgNames[n] = append(pkgNames[n], p)
+		}
+	})
+	return pkgNames[name]
 }

@@ -396,13 +396,23 @@ func (s *Session) Execute(ctx context.Context, code string, store bool) Result {
 	}
 	s.tags.begin(uint64(s.seq), ctx.Value(tagKey{}), name)
 
+	run := code
+	rest, helpName, detail, help := helpRequest(code)
+	if help {
+		run = rest
+	}
 	if ctx.Err() != nil {
 		res.Err = interrupted("before it started")
 	} else {
 		var cell *cellRun
-		cell, res.Err = s.run(ctx, "cell", code, nil)
+		cell, res.Err = s.run(ctx, "cell", run, nil)
 		if cell != nil {
 			res.Value, res.Metadata = cell.value, cell.meta
+		}
+		if help && res.Err == nil {
+			// Inspect reads the published import scope and the model,
+			// not what s.mu guards: no deadlock.
+			res.Page = s.help(rest, helpName, detail)
 		}
 	}
 	if store {
