@@ -262,17 +262,18 @@ func (s *Session) explainCompileError(r run, err error) *Error {
 		return e
 	}
 	// Valid Go the interpreter cannot run.
-	msg := e.Message
-	if !strings.Contains(msg, "cell line") && !strings.Contains(msg, "cell [") {
-		msg = s.runWhere(r) + ": " + strings.TrimPrefix(msg, "the interpreter failed on this code: ")
+	what := strings.ReplaceAll(e.Message, "the interpreter failed on this code: ", "")
+	where := s.runWhere(r)
+	if m := cellWhereRE.FindStringSubmatch(what); m != nil {
+		where, what = m[1], m[2]
 	}
-	msg = "the interpreter (yaegi) cannot run this valid Go: " + msg
-	if advice := limitAdvice(err.Error()); advice != "" {
-		msg += "; " + advice
-	}
+	msg := where + ": the interpreter (yaegi) cannot run this, although it is valid Go (" + what + "); " + limitAdvice(err.Error())
 	tb := append([]string{ErrCompile + ": " + msg}, e.Traceback[1:]...)
 	return &Error{Name: ErrCompile, Message: msg, Traceback: tb}
 }
+
+// cellWhereRE splits "cell line 3: message".
+var cellWhereRE = regexp.MustCompile(`^(cell(?: \[\d+\])? line \d+(?:-\d+)?): (.*)$`)
 
 // limitAdvice suggests a way around a known yaegi failure.
 func limitAdvice(msg string) string {

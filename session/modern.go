@@ -95,6 +95,9 @@ func (s *Session) modernize(fset *token.FileSet, r *run) (extra *run, err error)
 	if r.types == nil {
 		return nil, nil
 	}
+	if !r.types.rewritable {
+		return nil, nil
+	}
 	m := &modernizer{s: s, rt: r.types, fset: fset, labelPre: map[*ast.LabeledStmt][]ast.Stmt{}, dropLabel: map[*ast.LabeledStmt]bool{}}
 	switch r.kind {
 	case declRun:
@@ -783,6 +786,9 @@ func (s *Session) typeExpr(t types.Type, pos token.Pos) (ast.Expr, bool) {
 					return nil, false
 				}
 				args[i] = a
+			}
+			if n == 1 {
+				return &ast.IndexExpr{X: x, Lbrack: pos, Index: args[0], Rbrack: pos}, true
 			}
 			return &ast.IndexListExpr{X: x, Lbrack: pos, Indices: args, Rbrack: pos}, true
 		}

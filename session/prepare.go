@@ -249,6 +249,9 @@ func (s *Session) resolveImports(fset *token.FileSet, runs []run) *Error {
 				if !importable(p) {
 					pos := fset.Position(is.Pos())
 					msg := fmt.Sprintf("cannot import %q: cells can import the standard library and contrast's packages (list: session/exports/packages.txt)", p)
+					if p == "iter" {
+						msg += "; an iterator is a plain func type here: write iter.Seq[V] as func(yield func(V) bool) and iter.Seq2[K, V] as func(yield func(K, V) bool)"
+					}
 					return &Error{Name: ErrCompile, Message: s.where(pos.Filename, pos.Line) + ": " + msg,
 						Traceback: []string{ErrCompile + ": " + s.where(pos.Filename, pos.Line) + ": " + msg}}
 				}

@@ -37,6 +37,9 @@ type runTypes struct {
 	pkg  *types.Package
 	errs []types.Error // errors that Go reports, less the relaxed ones
 	defs map[string]types.Object
+	// rewritable: the run has something modern.go rewrites (a generic
+	// call, a range over an integer or a func, min, max or clear).
+	rewritable bool
 }
 
 // typeOf is the type of e, nil when unknown or invalid.
@@ -81,10 +84,13 @@ func (m *typeModel) commit(rt *runTypes) {
 // checkFile type-checks a file of a run. src is the file as go/parser
 // resolved it (its Unresolved names are what the run takes from outside);
 // f the file to check; declared the names the file declares at package
-// level. With addMethods, methods declared on types of earlier runs join
-// those types (they would otherwise be "methods on a non-local type").
+// level. forRun is set for a run about to execute: methods it declares on
+// types of earlier runs join those types (they would otherwise be
+// "methods on a non-local type"); otherwise (completion, inspection) the
+// model stays as it is, and the check records scopes.
 // typesMu must be held.
-func (m *typeModel) checkFile(fset *token.FileSet, sc *checkScope, src, f *ast.File, trailing ast.Expr, addMethods bool) *runTypes {
+func (m *typeModel) checkFile(fset *token.FileSet, sc *checkScope, src, f *ast.File, trailing ast.Expr, forRun bool) *runTypes {
+	addMethods := forRun
 	pkg := types.NewPackage(cellPkgPath, "main")
 	scope := pkg.Scope()
 	own := map[string]bool{}
@@ -141,8 +147,10 @@ func (m *typeModel) checkFile(fset *token.FileSet, sc *checkScope, src, f *ast.F
 		Defs:      map[*ast.Ident]types.Object{},
 		Uses:      map[*ast.Ident]types.Object{},
 		Instances: map[*ast.Ident]types.Instance{},
-		Scopes:    map[ast.Node]*types.Scope{},
 	}}
+	if !forRun {
+		rt.info.Scopes = map[ast.Node]*types.Scope{} // completion wants the scopes
+	}
 	conf := types.Config{
 		Importer:                 typesImporter{},
 		DisableUnusedImportCheck: true,
@@ -153,6 +161,7 @@ func (m *typeModel) checkFile(fset *token.FileSet, sc *checkScope, src, f *ast.F
 		},
 	}
 	types.NewChecker(&conf, fset, pkg, rt.info).Files([]*ast.File{f})
+	rt.rewritable = len(rt.info.Instances) > 0 || hasRewritable(f, rt.info)
 
 	for _, n := range scope.Names() {
 		if o := scope.Lookup(n); !inserted[n] && o.Pkg() == pkg {
@@ -247,15 +256,15 @@ func stmtDefs(rt *runTypes, list []ast.Stmt) {
 }
 
 // checkRun type-checks one run of a cell. typesMu must be held.
-func (m *typeModel) checkRun(fset *token.FileSet, sc *checkScope, r *run, addMethods bool) *runTypes {
+func (m *typeModel) checkRun(fset *token.FileSet, sc *checkScope, r *run, forRun bool) *runTypes {
 	if r.src == nil {
 		return nil
 	}
 	switch r.kind {
 	case declRun:
-		return m.checkFile(fset, sc, r.src, r.file, nil, addMethods)
+		return m.checkFile(fset, sc, r.src, r.file, nil, forRun)
 	}
-	rt := m.checkFile(fset, sc, r.src, stmtFile(r.src, r), r.expr, addMethods)
+	rt := m.checkFile(fset, sc, r.src, stmtFile(r.src, r), r.expr, forRun)
 	if r.block != nil {
 		stmtDefs(rt, r.block.List)
 	}
@@ -345,4 +354,32 @@ func (s *Session) typecheckRuns(fset *token.FileSet, runs []run) {
 			}
 		}
 	}
+}
+
+// hasRewritable reports whether f has a range over an integer or a func,
+// or a call of the builtin min, max or clear.
+func hasRewritable(f *ast.File, info *types.Info) bool {
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.RangeStmt:
+			if tv, ok := info.Types[x.X]; ok && tv.Type != nil {
+				switch u := tv.Type.Underlying().(type) {
+				case *types.Basic:
+					found = found || u.Info()&types.IsInteger != 0
+				case *types.Signature:
+					found = true
+				}
+			}
+		case *ast.Ident:
+			if b, ok := info.Uses[x].(*types.Builtin); ok {
+				switch b.Name() {
+				case "min", "max", "clear":
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }
