@@ -376,6 +376,8 @@ func TestInspectUnexecutedText(t *testing.T) {
 		{"pt.Sca|le(2)", "Scale returns p scaled by k."},
 		{"pt.X|", "field X float64"},
 		{"import \"slices\"\nslices.Sor|t(x)", "func Sort"},
+		// A package nothing imports yet, named unambiguously.
+		{"json.Mars|hal(v)", "func Marshal(v any) ([]byte, error)"},
 	}
 	for _, c := range cases {
 		cursor := strings.Index(c.code, "|")

@@ -34,8 +34,8 @@ func helpRequest(code string) (rest, name string, detail int, ok bool) {
 	return trimmed[:i], m[2], detail, true
 }
 
-// help is the page for name, inspected in the context of code: also a
-// member of a package that nothing imports (strings.Split? alone).
+// help is the page for name, inspected in the context of code (Inspect
+// knows members of packages that nothing imports: strings.Split? alone).
 func (s *Session) help(code, name string, detail int) display.Bundle {
 	ask := func(ctx string) (Inspection, bool) {
 		text := ctx + name
@@ -47,12 +47,6 @@ func (s *Session) help(code, name string, detail int) display.Bundle {
 		ctx = code + "\n"
 	}
 	got, ok := ask(ctx)
-	if !ok {
-		first, _, _ := strings.Cut(name, ".")
-		if paths := pkgNamesOf(first); len(paths) == 1 {
-			got, ok = ask(ctx + "import \"" + paths[0] + "\"\n")
-		}
-	}
 	if !ok {
 		return display.Bundle{display.MIMEText: "no documentation found for " + name}
 	}

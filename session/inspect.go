@@ -42,6 +42,18 @@ func (s *Session) Inspect(code string, cursor int, detail int) Inspection {
 		}
 	}
 	if !ok {
+		// pkg.Name of a package nothing imports yet: its documentation
+		// is as good (json.Marshal before import "encoding/json").
+		if chain := chainBefore(code, start); len(chain) > 0 && !s.know.has(chain[0]) {
+			if _, imported := s.scope.Load().imports[chain[0]]; !imported {
+				if paths := pkgNamesOf(chain[0]); len(paths) == 1 {
+					imp := "import \"" + paths[0] + "\"\n"
+					return s.Inspect(imp+code, len(imp)+cursor, detail)
+				}
+			}
+		}
+	}
+	if !ok {
 		chain := append(chainBefore(code, start), code[start:end])
 		if text, ok = s.describe(chain, detail); !ok {
 			return Inspection{}

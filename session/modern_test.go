@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/gocontrast/contrast/display"
 )
 
 // When yaegi fails on a cell that Go's checker accepts, the error says
@@ -58,6 +60,22 @@ func TestTrivialCellsAreNotTypeChecked(t *testing.T) {
 		s.typecheckRuns(s.in.FileSet(), runs)
 		if runs[0].types == nil {
 			t.Errorf("%q was not type-checked", code)
+		}
+	}
+}
+
+// user_expressions (Eval) get the rewrites too.
+func TestEvalModern(t *testing.T) {
+	s := newSession(t, Options{})
+	mustRun(t, s, "xs := []int{4, 2, 9}")
+	for expr, want := range map[string]string{
+		"max(xs[0], xs[1], 3)": "4",
+		"min(1, 2.5)":          "1",
+		"len(xs) + min(2, 7)":  "5",
+	} {
+		b, err := s.Eval(t.Context(), expr)
+		if err != nil || b.String(display.MIMEText) != want {
+			t.Errorf("Eval(%q) = %v, %v; want %s", expr, b, err, want)
 		}
 	}
 }

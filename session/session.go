@@ -443,9 +443,14 @@ func (s *Session) Eval(ctx context.Context, expr string) (display.Bundle, *Error
 	if err != nil {
 		return nil, s.compileError(err)
 	}
-	runs := []run{{kind: exprRun, expr: e}}
+	runs := []run{{kind: exprRun, expr: e, src: f}}
 	runs[0].quiet = quietCall(e, s.imports)
 	if err := s.checkUndefined(fset, runs, []*ast.File{f}); err != nil {
+		return nil, s.compileError(err)
+	}
+	s.cellCode, s.cellFile = "", ""
+	s.typecheckRuns(fset, runs)
+	if _, err := s.modernize(fset, &runs[0]); err != nil {
 		return nil, s.compileError(err)
 	}
 	cell, rerr := s.run(ctx, "eval", expr, runs)
