@@ -31,7 +31,12 @@ type textInfo struct {
 // analyze type-checks code as a cell and finds the identifier at cursor
 // (the word spanning [start, end)). It returns nil when the text cannot
 // be made to parse.
-func (s *Session) analyze(code string, start, end int) *textInfo {
+func (s *Session) analyze(code string, start, end int) (ti *textInfo) {
+	defer func() {
+		if recover() != nil {
+			ti = nil // completion falls back on syntax
+		}
+	}()
 	name := code[start:end]
 	text := code
 	if name == "" {
@@ -262,6 +267,11 @@ func memberCandidates(t types.Type) []candidate {
 func (ti *textInfo) completions(s *Session) (cands []candidate, ok bool) {
 	typesMu.Lock()
 	defer typesMu.Unlock()
+	defer func() {
+		if recover() != nil {
+			cands, ok = nil, false
+		}
+	}()
 	if ti.sel != nil {
 		if x, isIdent := ti.sel.X.(*ast.Ident); isIdent {
 			if pn, isPkg := ti.rt.info.Uses[x].(*types.PkgName); isPkg {

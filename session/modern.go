@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/scanner"
@@ -95,6 +96,11 @@ func (s *Session) modernize(fset *token.FileSet, r *run) (extra *run, err error)
 	if r.types == nil {
 		return nil, nil
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			extra, err = nil, fmt.Errorf("the session failed to rewrite this cell for the interpreter (%v): please report it with the cell", p)
+		}
+	}()
 	if !r.types.rewritable {
 		return nil, nil
 	}

@@ -160,7 +160,11 @@ func (m *typeModel) checkFile(fset *token.FileSet, sc *checkScope, src, f *ast.F
 			}
 		},
 	}
-	types.NewChecker(&conf, fset, pkg, rt.info).Files([]*ast.File{f})
+	if !safeCheck(&conf, fset, pkg, rt.info, f) {
+		// The model is advice: without it the cell runs as it is.
+		rt.errs = nil
+		return rt
+	}
 	rt.rewritable = len(rt.info.Instances) > 0 || hasRewritable(f, rt.info)
 
 	for _, n := range scope.Names() {
@@ -382,4 +386,17 @@ func hasRewritable(f *ast.File, info *types.Info) bool {
 		return !found
 	})
 	return found
+}
+
+// safeCheck runs the checker, reporting false if it panicked (on a syntax
+// tree the session built wrongly, say): a failure of the model must not
+// take the session down.
+func safeCheck(conf *types.Config, fset *token.FileSet, pkg *types.Package, info *types.Info, f *ast.File) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	types.NewChecker(conf, fset, pkg, info).Files([]*ast.File{f})
+	return true
 }
