@@ -94,7 +94,10 @@
 // of cells works in the common cases (generic funcs and types, methods of
 // generic types, constraints with methods) but not all (a variadic
 // generic func converting to its type parameter panicked in a test);
-// method expressions (T.Method) panic when called; loop variables are
+// method expressions (T.Method) panic when called; a method keeps its
+// first definition, so a cell that changes a method of a type declared
+// in an earlier cell is refused with advice (declare the type anew with
+// its methods in one cell); loop variables are
 // shared by all iterations (Go before 1.22) except in the rewritten
 // range-over-int loops inside functions; min and max do not order -0.0
 // before 0.0. yaegi knows only where each function starts, so a

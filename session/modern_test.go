@@ -79,3 +79,28 @@ func TestEvalModern(t *testing.T) {
 		}
 	}
 }
+
+// Regression: go/types crashed on a method whose receiver type an
+// earlier cell declared, which left the model without the method and the
+// rest of that cell's declarations.
+func TestModelMethodsOfEarlierTypes(t *testing.T) {
+	s := newSession(t, Options{})
+	mustRun(t, s, "type box struct{ w, h float64 }")
+	mustRun(t, s, "func (b box) Area() float64 { return b.w * b.h }\nfunc (b *box) Grow(k float64) { b.w *= k }\nvar unit = box{1, 1}")
+	got := s.Complete("unit.", 5)
+	for _, want := range []string{"Area", "Grow", "w", "h"} {
+		if !has(got.Matches, want) {
+			t.Errorf("unit.: %q missing from %v", want, got.Matches)
+		}
+	}
+	// The same cell's other declarations are in the model too.
+	if got := s.Complete("unit.Area().", 12); len(got.Matches) != 0 {
+		t.Errorf("members of a float64: %v", got.Matches)
+	}
+	typesMu.Lock()
+	_, ok := s.model.globals["unit"]
+	typesMu.Unlock()
+	if !ok {
+		t.Error("unit is not in the model")
+	}
+}

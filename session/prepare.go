@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"reflect"
 	"strconv"
+	"strings"
 )
 
 // Preparing a cell: parse it into runs, check its imports and names, and
@@ -108,6 +109,9 @@ func (s *Session) prepareRuns(kind, code string) ([]run, *Error) {
 		}
 	}
 	if err := s.checkUndefined(fset, runs, files); err != nil {
+		return nil, s.compileError(err)
+	}
+	if err := s.checkMethodRedefinitions(fset, runs); err != nil {
 		return nil, s.compileError(err)
 	}
 	for _, r := range runs {
@@ -292,6 +296,45 @@ func missingReturns(fset *token.FileSet, runs []run) error {
 			if e.Msg == "missing return" {
 				errs.Add(fset.Position(e.Pos), e.Msg)
 			}
+		}
+	}
+	if errs.Len() == 0 {
+		return nil
+	}
+	return errs
+}
+
+// checkMethodRedefinitions refuses a changed method of a type that an
+// earlier cell declared: yaegi v0.16.1 keeps a method's first definition,
+// so the change would silently not take effect. Running the same method
+// again is fine, and so is redefining the type with its methods in one
+// cell (the type is then new, see renameRedefinedTypes).
+func (s *Session) checkMethodRedefinitions(fset *token.FileSet, runs []run) error {
+	types := map[string]bool{}
+	for _, r := range runs {
+		for _, d := range r.decls {
+			if d.kind == "type" {
+				types[d.name] = true
+			}
+		}
+	}
+	var errs scanner.ErrorList
+	for _, r := range runs {
+		for _, d := range r.decls {
+			if d.kind != "method" || types[d.recv] {
+				continue
+			}
+			old := s.know.method(d.recv, d.name)
+			if old == nil || strings.Join(strings.Fields(old.src), " ") == strings.Join(strings.Fields(d.src), " ") {
+				continue
+			}
+			pos := token.Position{Filename: r.src.Name.Name, Line: d.line}
+			if r.file != nil {
+				pos = fset.Position(r.file.Pos())
+				pos.Line = d.line
+			}
+			errs.Add(pos, fmt.Sprintf("method %s.%s is already defined (%s) and the interpreter keeps a method's first definition: "+
+				"run the new method in one cell with type %s's declaration, which makes the type anew", d.recv, d.name, old.cell, d.recv))
 		}
 	}
 	if errs.Len() == 0 {

@@ -142,6 +142,42 @@ func (m *typeModel) checkFile(fset *token.FileSet, sc *checkScope, src, f *ast.F
 			}
 		}
 	}
+	// Methods on types of earlier runs: go/types cannot check a method
+	// whose receiver type the checked files do not declare (it crashes),
+	// so such a method is checked as a function taking the receiver as
+	// its first parameter, and becomes a method again afterwards.
+	foreign := map[*ast.FuncDecl]*ast.FuncDecl{} // stand-in -> method
+	checked := f
+	for i, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || len(fd.Recv.List) != 1 {
+			continue
+		}
+		base := recvName(fd.Recv.List[0].Type)
+		if own[base] {
+			continue
+		}
+		if checked == f {
+			cp := *f
+			cp.Decls = append([]ast.Decl(nil), f.Decls...)
+			checked = &cp
+		}
+		if recvTypeParams(fd.Recv.List[0].Type) {
+			// A method of a generic type of an earlier run: not checked.
+			checked.Decls[i] = &ast.BadDecl{From: fd.Pos(), To: fd.End()}
+			continue
+		}
+		recv := *fd.Recv.List[0]
+		if len(recv.Names) == 0 {
+			recv.Names = []*ast.Ident{ident("_", recv.Type.Pos())}
+		}
+		params := &ast.FieldList{Opening: fd.Type.Params.Opening, Closing: fd.Type.Params.Closing,
+			List: append([]*ast.Field{&recv}, fd.Type.Params.List...)}
+		stand := &ast.FuncDecl{Name: ident("_", fd.Name.Pos()), Body: fd.Body,
+			Type: &ast.FuncType{Func: fd.Type.Func, Params: params, Results: fd.Type.Results}}
+		foreign[stand] = fd
+		checked.Decls[i] = stand
+	}
 	rt := &runTypes{pkg: pkg, defs: map[string]types.Object{}, info: &types.Info{
 		Types:     map[ast.Expr]types.TypeAndValue{},
 		Defs:      map[*ast.Ident]types.Object{},
@@ -160,12 +196,12 @@ func (m *typeModel) checkFile(fset *token.FileSet, sc *checkScope, src, f *ast.F
 			}
 		},
 	}
-	if !safeCheck(&conf, fset, pkg, rt.info, f) {
+	if !safeCheck(&conf, fset, pkg, rt.info, checked) {
 		// The model is advice: without it the cell runs as it is.
 		rt.errs = nil
 		return rt
 	}
-	rt.rewritable = len(rt.info.Instances) > 0 || hasRewritable(f, rt.info)
+	rt.rewritable = len(rt.info.Instances) > 0 || hasRewritable(checked, rt.info)
 
 	for _, n := range scope.Names() {
 		if o := scope.Lookup(n); !inserted[n] && o.Pkg() == pkg {
@@ -174,17 +210,32 @@ func (m *typeModel) checkFile(fset *token.FileSet, sc *checkScope, src, f *ast.F
 			}
 		}
 	}
-	for _, d := range f.Decls {
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Recv == nil || len(fd.Recv.List) == 0 {
+	for stand, fd := range foreign {
+		fn, _ := rt.info.Defs[stand.Name].(*types.Func)
+		if fn == nil {
 			continue
 		}
-		fn, _ := rt.info.Defs[fd.Name].(*types.Func)
-		base := recvName(fd.Recv.List[0].Type)
-		if tn, ok := m.lookup(sc, base).(*types.TypeName); ok && fn != nil && addMethods && inserted[base] {
-			if named, ok := tn.Type().(*types.Named); ok {
-				named.AddMethod(fn)
-			}
+		sig := fn.Type().(*types.Signature)
+		if sig.Params().Len() == 0 {
+			continue
+		}
+		recv := sig.Params().At(0)
+		params := make([]*types.Var, sig.Params().Len()-1)
+		for i := range params {
+			params[i] = sig.Params().At(i + 1)
+		}
+		method := types.NewFunc(fd.Name.Pos(), pkg, fd.Name.Name,
+			types.NewSignatureType(recv, nil, nil, types.NewTuple(params...), sig.Results(), sig.Variadic()))
+		rt.info.Defs[fd.Name] = method
+		if !addMethods {
+			continue
+		}
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if named, ok := types.Unalias(t).(*types.Named); ok && named.TypeParams().Len() == 0 {
+			replaceMethod(named, method)
 		}
 	}
 	return rt
@@ -399,4 +450,29 @@ func safeCheck(conf *types.Config, fset *token.FileSet, pkg *types.Package, info
 	}()
 	types.NewChecker(conf, fset, pkg, info).Files([]*ast.File{f})
 	return true
+}
+
+// recvTypeParams reports whether a receiver type has type parameters
+// (the receiver of a method of a generic type: T[P] or *T[P]).
+func recvTypeParams(e ast.Expr) bool {
+	if st, ok := e.(*ast.StarExpr); ok {
+		e = st.X
+	}
+	switch unparen(e).(type) {
+	case *ast.IndexExpr, *ast.IndexListExpr:
+		return true
+	}
+	return false
+}
+
+// replaceMethod adds a method to a named type of an earlier run unless it
+// has one of that name: go/types cannot remove a method, and yaegi keeps
+// the first signature of a method redefined by a later cell too.
+func replaceMethod(named *types.Named, m *types.Func) {
+	for i := 0; i < named.NumMethods(); i++ {
+		if named.Method(i).Name() == m.Name() {
+			return
+		}
+	}
+	named.AddMethod(m)
 }
