@@ -59,6 +59,12 @@ type Result struct {
 	// Err is non-nil when the cell failed to compile, panicked, or was
 	// interrupted.
 	Err *Error
+	// Page is help text for the front end's pager (Jupyter's "page"
+	// payload: {"source": "page", "data": Page, "start": 0}), or nil. A
+	// cell whose last line asks for help, as in IPython ("strings.Split?",
+	// "?x", "f??" for the source too), runs its other lines and pages the
+	// inspection of the name.
+	Page display.Bundle
 }
 
 // Error describes a failed cell in Jupyter's terms.
@@ -97,6 +103,16 @@ type HistoryEntry struct {
 	Line    int // execution count
 	Input   string
 	Output  string // text/plain of the result, if any
+}
+
+// HistorySearcher is an optional ability of an Engine, found by a type
+// assertion: history search that may keep repeated inputs (Jupyter's
+// history_request with unique=false). *Session has it.
+type HistorySearcher interface {
+	// HistorySearch returns the last n entries (all with n <= 0) whose
+	// input matches the glob pattern, oldest first; unique keeps only the
+	// last run of each distinct input.
+	HistorySearch(pattern string, n int, unique bool) []HistoryEntry
 }
 
 // Engine is the method set front ends use; *Session implements it.

@@ -3,6 +3,7 @@ package session
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -273,5 +274,190 @@ func TestHistoryCompaction(t *testing.T) {
 	data, _ := os.ReadFile(file)
 	if n := strings.Count(string(data), "\n"); n != historyMax {
 		t.Errorf("compacted file has %d lines, want %d", n, historyMax)
+	}
+}
+
+// completeAt runs Complete on code with | marking the cursor.
+func completeAt(s *Session, code string) Completion {
+	cursor := strings.Index(code, "|")
+	return s.Complete(strings.Replace(code, "|", "", 1), cursor)
+}
+
+// Regression: jupyter_kernel_test completes in text that imports the
+// package itself, before any cell ran.
+func TestCompleteUnexecutedText(t *testing.T) {
+	s := setupAssist(t)
+	cases := []struct {
+		code   string
+		first  string   // the first match, "" to skip
+		want   []string // all present
+		absent []string
+	}{
+		{"import \"strings\"\nstrings.ToUp|", "ToUpper", []string{"ToUpperSpecial"}, nil},
+		{"import \"strings\"\nstrings.ToUp|per(\"x\")", "ToUpper", nil, nil},
+		{"import (\n\t\"bytes\"\n)\nvar b bytes.Buffer\nb.Wri|", "Write", []string{"WriteString", "WriteByte"}, []string{"Len"}},
+		{"import \"fmt\"\nfmt.Print|", "Print", []string{"Printf", "Println"}, []string{"Sprint"}},
+		{"import \"slices\"\nslices.So|", "Sort", []string{"SortFunc", "Sorted"}, nil},
+		// A variable the text declares, of a package type.
+		{"r := strings.NewReader(\"x\")\nr.|", "", []string{"Len", "ReadByte", "Seek"}, []string{"ToUpper"}},
+		// Locals and parameters, at any depth, in incomplete text.
+		{"func f(alpha int, beta string) { al| }", "alpha", nil, nil},
+		{"func f(alpha int, beta string) {\n\tfor i := range alpha {\n\t\tfmt.Println(i, be|", "beta", nil, nil},
+		{"func f() {\n\tlater := 1\n}\nla|", "", nil, []string{"later"}},
+		// Value and pointer receivers, fields, promoted members.
+		{"pt.|", "", []string{"X", "Y", "label", "Norm1", "Scale"}, nil},
+		{"ptr.|", "", []string{"X", "Norm1", "Scale"}, nil},
+		{"type Labeled struct {\n\tPoint\n\tName string\n}\nvar l Labeled\nl.|", "", []string{"Name", "Point", "X", "Norm1", "Scale"}, nil},
+		// Any expression with a known type, not only a chain of names.
+		{"tensor.Clone().|", "", []string{"Rows", "Cols", "Clone"}, nil},
+		{"var m map[string]Point\nm[\"a\"].|", "", []string{"X", "Norm1"}, nil},
+		{"Distance(pt).|", "", nil, []string{"X"}}, // a float64
+		{"x := []int{1}\nx.|", "", nil, []string{"Len"}},
+	}
+	for _, c := range cases {
+		got := completeAt(s, c.code)
+		if c.first != "" && (len(got.Matches) == 0 || got.Matches[0] != c.first) {
+			t.Errorf("Complete(%q): first match of %v, want %q", c.code, got.Matches, c.first)
+		}
+		for _, w := range c.want {
+			if !has(got.Matches, w) {
+				t.Errorf("Complete(%q): %q missing from %v", c.code, w, got.Matches)
+			}
+		}
+		for _, a := range c.absent {
+			if has(got.Matches, a) {
+				t.Errorf("Complete(%q): %q should not be offered", c.code, a)
+			}
+		}
+		if len(got.Types) != len(got.Matches) {
+			t.Errorf("Complete(%q): %d types for %d matches", c.code, len(got.Types), len(got.Matches))
+		}
+	}
+	// The replaced range is the word at the cursor, after the dot.
+	got := completeAt(s, "import \"strings\"\nstrings.ToUp|")
+	if want := len("import \"strings\"\nstrings."); got.Start != want || got.End != want+4 {
+		t.Errorf("range %d..%d, want %d..%d", got.Start, got.End, want, want+4)
+	}
+}
+
+func TestCompleteRanking(t *testing.T) {
+	s := setupAssist(t)
+	mustRun(t, s, "Counter := 0\ncopyOf := 1")
+	got := completeAt(s, "func f(coins int) {\n\tco|")
+	// Exact-case prefix first, nearest first: the parameter, the globals,
+	// builtins, then keywords; other-case prefixes last.
+	want := []string{"coins", "copyOf", "count", "comparable", "complex", "complex128", "complex64", "copy", "const", "continue", "Counter"}
+	if strings.Join(got.Matches, " ") != strings.Join(want, " ") {
+		t.Errorf("ranking:\ngot  %v\nwant %v", got.Matches, want)
+	}
+	kinds := map[string]string{}
+	for i, m := range got.Matches {
+		kinds[m] = got.Types[i]
+	}
+	for name, kind := range map[string]string{"coins": kindVar, "copy": kindFunc, "const": kindKeyword, "complex128": kindType} {
+		if kinds[name] != kind {
+			t.Errorf("kind of %s: %q want %q", name, kinds[name], kind)
+		}
+	}
+	// The jupyter_kernel_test samples.
+	for code, want := range map[string]string{"pri|": "print println", "n := le|": "len", "zzzNoSuchName|": ""} {
+		if got := strings.Join(completeAt(s, code).Matches, " "); got != want {
+			t.Errorf("Complete(%q) = %q want %q", code, got, want)
+		}
+	}
+}
+
+func TestInspectUnexecutedText(t *testing.T) {
+	s := setupAssist(t)
+	cases := []struct{ code, want string }{
+		{"import \"strings\"\nstrings.ToUp|per", "func ToUpper(s string) string"},
+		{"import \"strings\"\nstrings.NewReader(\"\").Le|n()", "func (r *Reader) Len() int"},
+		{"func f(alpha int) { al|pha++ }", "var alpha int"},
+		{"pt.Sca|le(2)", "Scale returns p scaled by k."},
+		{"pt.X|", "field X float64"},
+		{"import \"slices\"\nslices.Sor|t(x)", "func Sort"},
+		// A package nothing imports yet, named unambiguously.
+		{"json.Mars|hal(v)", "func Marshal(v any) ([]byte, error)"},
+	}
+	for _, c := range cases {
+		cursor := strings.Index(c.code, "|")
+		got := s.Inspect(strings.Replace(c.code, "|", "", 1), cursor, 0)
+		if text := got.Data.String(display.MIMEText); !got.Found || !strings.Contains(text, c.want) {
+			t.Errorf("Inspect(%q) = %v %q, want it to contain %q", c.code, got.Found, text, c.want)
+		}
+	}
+}
+
+func TestHistorySearchRepeats(t *testing.T) {
+	s := newSession(t, Options{})
+	for _, c := range []string{"a := 1", "a + 1", "b := 2", "a + 1", "a * 3"} {
+		mustRun(t, s, c)
+	}
+	var eng Engine = s
+	hs, ok := eng.(HistorySearcher)
+	if !ok {
+		t.Fatal("*Session is not a HistorySearcher")
+	}
+	lines := func(es []HistoryEntry) (out []int) {
+		for _, e := range es {
+			out = append(out, e.Line)
+		}
+		return out
+	}
+	cases := []struct {
+		pattern string
+		n       int
+		unique  bool
+		want    []int
+	}{
+		{"a*", 0, false, []int{1, 2, 4, 5}},
+		{"a*", 0, true, []int{1, 4, 5}},
+		{"a + 1", 0, false, []int{2, 4}},
+		{"a*", 2, false, []int{4, 5}},
+		{"*", 1, true, []int{5}},
+	}
+	for _, c := range cases {
+		if got := lines(hs.HistorySearch(c.pattern, c.n, c.unique)); !slices.Equal(got, c.want) {
+			t.Errorf("HistorySearch(%q, %d, %v) lines %v want %v", c.pattern, c.n, c.unique, got, c.want)
+		}
+	}
+	// History("search") keeps its unique behaviour.
+	if got := lines(s.History("search", 0, "a*", 0, 0, 0)); !slices.Equal(got, []int{1, 4, 5}) {
+		t.Errorf("History search: %v", got)
+	}
+}
+
+func TestHelpPage(t *testing.T) {
+	s := setupAssist(t)
+	cases := []struct {
+		code, want string
+		value      string
+	}{
+		{"strings.Repeat?", "func Repeat(s string, count int) string", ""},
+		{"?Distance", "how far a is from the origin", ""},
+		{"Distance??", "return a.Norm1()", ""}, // the source
+		{"import \"bytes\"\nbytes.NewBuffer?", "func NewBuffer(buf []byte) *Buffer", ""},
+		{"sort.Ints?", "func Ints(x []int)", ""}, // nothing imports sort
+		{"y := 41\ny++\ny?", "var", ""},
+		{"noSuchThing?", "no documentation found for noSuchThing", ""},
+	}
+	for _, c := range cases {
+		r := s.Execute(t.Context(), c.code, true)
+		if r.Err != nil {
+			t.Errorf("%q: %v", c.code, r.Err)
+			continue
+		}
+		if page := r.Page.String(display.MIMEText); !strings.Contains(page, c.want) {
+			t.Errorf("%q: page %q lacks %q", c.code, page, c.want)
+		}
+	}
+	// The lines before the help request ran.
+	if r := mustRun(t, s, "y"); r.Value.String(display.MIMEText) != "42" {
+		t.Errorf("y = %v, want 42", r.Value)
+	}
+	// Question marks in strings and comments are not help requests.
+	r := mustRun(t, s, "\"what?\"")
+	if r.Page != nil || r.Value.String(display.MIMEText) != `"what?"` {
+		t.Errorf("a string with a question mark: page %v value %v", r.Page, r.Value)
 	}
 }

@@ -76,3 +76,39 @@ func BenchmarkNew(b *testing.B) {
 		s.Close()
 	}
 }
+
+// BenchmarkExecuteModern is a cell that the session rewrites for yaegi
+// (range over an int, min, a generic call): its cost over
+// BenchmarkExecuteCell is the type check and the rewrite.
+func BenchmarkExecuteModern(b *testing.B) {
+	s := newSession(b, Options{})
+	ctx := context.Background()
+	mustRun(b, s, `import ("fmt"; "slices")`)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sinkResult = s.Execute(ctx, `func sq(x int) int { return x * x }
+total := 0
+for i := range 100 { total += min(sq(i), 5000) }
+xs := slices.Clone([]int{total})
+fmt.Sprint(xs[0])`, true)
+	}
+	b.StopTimer()
+	if sinkResult.Err != nil || sinkResult.Value.String(display.MIMEText) != `"261795"` {
+		b.Fatalf("%+v", sinkResult)
+	}
+}
+
+var sinkCompletion Completion
+
+// BenchmarkComplete is a completion request on text that imports its
+// package and declares a variable (parse and type check of the text).
+func BenchmarkComplete(b *testing.B) {
+	s := newSession(b, Options{})
+	code := "import \"strings\"\nr := strings.NewReader(\"x\")\nr.Rea"
+	for i := 0; i < b.N; i++ {
+		sinkCompletion = s.Complete(code, len(code))
+	}
+	if len(sinkCompletion.Matches) == 0 {
+		b.Fatal("no matches")
+	}
+}

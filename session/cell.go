@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -37,6 +38,14 @@ type run struct {
 	quiet bool
 	// decls are the globals the run declares, recorded once it compiles.
 	decls []*declInfo
+	// src is the file the run was parsed from, with go/parser's
+	// resolution of its names; index is the run's place among the runs of
+	// its cell as parsed.
+	src   *ast.File
+	index int
+	// types is the run's type information, when it was type-checked
+	// (typecheck.go).
+	types *runTypes
 }
 
 // item is a top-level declaration or statement of a cell, as byte offsets.
@@ -53,6 +62,11 @@ type item struct {
 // lines; files are the parsed runs, with go/parser's name resolution.
 // Errors are scanner.ErrorList with cell positions.
 func parseCell(fset *token.FileSet, file, code string) (runs []run, files []*ast.File, err error) {
+	defer func() {
+		if err != nil {
+			err = tidyParseErrors(err, code)
+		}
+	}()
 	items, err := splitItems(code)
 	if err != nil {
 		return nil, nil, err
@@ -70,7 +84,7 @@ func parseCell(fset *token.FileSet, file, code string) (runs []run, files []*ast
 			}
 			files = append(files, f)
 			if len(f.Decls) > 0 {
-				runs = append(runs, run{kind: declRun, file: f})
+				runs = append(runs, run{kind: declRun, file: f, src: f, index: len(runs)})
 			}
 		} else {
 			f, err := parseStmts(fset, file, code, start, end)
@@ -80,7 +94,7 @@ func parseCell(fset *token.FileSet, file, code string) (runs []run, files []*ast
 			files = append(files, f)
 			b := f.Decls[0].(*ast.FuncDecl).Body
 			if len(b.List) > 0 {
-				runs = append(runs, run{kind: stmtRun, block: b})
+				runs = append(runs, run{kind: stmtRun, block: b, src: f, index: len(runs)})
 			}
 		}
 		i = j
@@ -241,4 +255,36 @@ func parseExpr(fset *token.FileSet, file, code string) (ast.Expr, *ast.File, err
 		return nil, nil, fmt.Errorf("want an expression, got a statement")
 	}
 	return es.X, f, nil
+}
+
+// tidyParseErrors rewords the syntax errors that lie past the cell's end
+// (the parser's view of the text the session wraps the cell in): the
+// first stays, placed on the cell's last line, as "found the end of the
+// cell"; those after an earlier error go.
+func tidyParseErrors(err error, code string) error {
+	var list scanner.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		return err
+	}
+	last := 1 + strings.Count(strings.TrimRight(code, " \t\r\n"), "\n")
+	var out scanner.ErrorList
+	for i, e := range list {
+		if e.Pos.Line <= last {
+			out = append(out, e)
+			continue
+		}
+		if i > 0 {
+			continue
+		}
+		pos := e.Pos
+		pos.Line = last
+		msg := e.Msg
+		for _, end := range []string{"found 'EOF'", "found '}'"} {
+			if strings.HasSuffix(msg, end) {
+				msg = strings.TrimSuffix(msg, end) + "found the end of the cell"
+			}
+		}
+		out.Add(pos, msg)
+	}
+	return out
 }

@@ -1,10 +1,13 @@
 package session
 
 import (
+	"fmt"
 	"go/ast"
 	"go/scanner"
 	"go/token"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // universe is Go's predeclared identifiers.
@@ -48,7 +51,7 @@ func (s *Session) checkUndefined(fset *token.FileSet, runs []run, files []*ast.F
 				continue
 			}
 			seen[n] = true
-			errs.Add(fset.Position(id.Pos()), "undefined: "+n)
+			errs.Add(fset.Position(id.Pos()), "undefined: "+n+missingImport(n))
 		}
 	}
 	if errs.Len() == 0 {
@@ -68,4 +71,41 @@ func (s *Session) dotName(n string) bool {
 		}
 	}
 	return false
+}
+
+var (
+	pkgNamesOnce sync.Once
+	pkgNames     map[string][]string // package name -> importable paths
+)
+
+// missingImport suggests the import that would define name, if a package
+// of that name can be imported.
+func missingImport(name string) string {
+	paths := pkgNamesOf(name)
+	switch len(paths) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf(" (missing import %q)", paths[0])
+	}
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		q[i] = strconv.Quote(p)
+	}
+	return " (missing import of one of " + strings.Join(q, ", ") + ")"
+}
+
+// pkgNamesOf lists the importable packages of the given name.
+func pkgNamesOf(name string) []string {
+	pkgNamesOnce.Do(func() {
+		pkgNames = map[string][]string{}
+		for _, p := range importablePaths() {
+			if strings.Contains(p, "internal") {
+				continue
+			}
+			n := packageName(p)
+			pkgNames[n] = append(pkgNames[n], p)
+		}
+	})
+	return pkgNames[name]
 }

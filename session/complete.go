@@ -76,13 +76,30 @@ func chainBefore(code string, i int) []string {
 	return chain
 }
 
-type candidate struct{ name, kind string }
+type candidate struct {
+	name, kind string
+	src        int // how near the name is: srcLocal, srcGlobal, ...
+}
+
+// Candidate sources, nearest first: completion offers a local before a
+// global, a global before a package, a package before a builtin.
+const (
+	srcLocal = iota
+	srcGlobal
+	srcPackage
+	srcUniverse
+	srcKeyword
+)
 
 // Complete proposes identifiers for the word at byte offset cursor: names
-// in scope (the session's globals, imports, builtins, keywords and names
-// the code itself declares), members of an imported package after
-// "pkg.", fields and methods after "x." for variables in scope, and
-// import paths inside an import's string.
+// in scope (locals and parameters around the cursor, names the code
+// declares, the session's globals, imports, builtins and keywords),
+// members of a package after "pkg." (also of one the code imports itself,
+// before it ran), fields and methods after "x." for any expression x whose
+// type is known, and import paths inside an import's string. Matches
+// that start with the word come first, then those that start with it in
+// another case; nearer names rank higher (locals, globals, packages,
+// builtins, keywords), then alphabetical order.
 func (s *Session) Complete(code string, cursor int) Completion {
 	cursor = max(0, min(cursor, len(code)))
 	for cursor > 0 && cursor < len(code) && !utf8.RuneStart(code[cursor]) {
@@ -94,43 +111,68 @@ func (s *Session) Complete(code string, cursor int) Completion {
 	start, end := wordAt(code, cursor)
 	prefix := code[start:cursor]
 	var cands []candidate
-	if chain := chainBefore(code, start); len(chain) > 0 {
-		cands = s.members(chain)
-	} else if start > 0 && code[start-1] == '.' {
-		cands = nil // after a call or an index: nothing we can know
-	} else {
-		cands = s.scopeNames(code)
+	analysed := false
+	if ti := s.analyze(code, start, end); ti != nil {
+		cands, analysed = ti.completions(s)
+	}
+	if !analysed {
+		if chain := chainBefore(code, start); len(chain) > 0 {
+			cands = s.members(chain)
+		} else if start > 0 && code[start-1] == '.' {
+			cands = nil // after a call or an index: nothing we can know
+		} else {
+			cands = s.scopeNames(code)
+		}
 	}
 	out := Completion{Start: start, End: end, Matches: []string{}, Types: []string{}}
-	seen := map[string]bool{}
-	filter := func(match func(string) bool) {
-		for _, c := range cands {
-			if !seen[c.name] && match(c.name) {
-				seen[c.name] = true
-				out.Matches = append(out.Matches, c.name)
-				out.Types = append(out.Types, c.kind)
-			}
-		}
+	type ranked struct {
+		candidate
+		tier int
 	}
-	sortCandidates(cands)
-	filter(func(n string) bool { return strings.HasPrefix(n, prefix) })
-	if len(out.Matches) == 0 && prefix != "" {
-		lp := strings.ToLower(prefix)
-		filter(func(n string) bool { return strings.HasPrefix(strings.ToLower(n), lp) })
+	lp := strings.ToLower(prefix)
+	var rs []ranked
+	best := map[string]int{} // name -> index in rs
+	for _, c := range cands {
+		tier := -1
+		switch {
+		case strings.HasPrefix(c.name, prefix):
+			tier = 0
+		case strings.HasPrefix(strings.ToLower(c.name), lp):
+			tier = 1
+		}
+		if tier < 0 {
+			continue
+		}
+		r := ranked{c, tier}
+		if i, dup := best[c.name]; dup {
+			if rs[i].src > c.src {
+				rs[i] = r
+			}
+			continue
+		}
+		best[c.name] = len(rs)
+		rs = append(rs, r)
+	}
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if a.tier != b.tier {
+			return a.tier < b.tier
+		}
+		if a.src != b.src {
+			return a.src < b.src
+		}
+		// _-prefixed names last.
+		ua, ub := strings.HasPrefix(a.name, "_"), strings.HasPrefix(b.name, "_")
+		if ua != ub {
+			return ub
+		}
+		return a.name < b.name
+	})
+	for _, r := range rs {
+		out.Matches = append(out.Matches, r.name)
+		out.Types = append(out.Types, r.kind)
 	}
 	return out
-}
-
-func sortCandidates(cs []candidate) {
-	sort.SliceStable(cs, func(i, j int) bool {
-		// Exported names of a package first is no help; plain order,
-		// with _-prefixed names last.
-		ui, uj := strings.HasPrefix(cs[i].name, "_"), strings.HasPrefix(cs[j].name, "_")
-		if ui != uj {
-			return uj
-		}
-		return cs[i].name < cs[j].name
-	})
 }
 
 // completeImportPath completes an import path when the cursor is inside
@@ -183,11 +225,11 @@ func quoteCount(s string) int { return strings.Count(s, `"`) }
 func (s *Session) scopeNames(code string) []candidate {
 	var out []candidate
 	for _, d := range s.know.names() {
-		out = append(out, candidate{d.name, declKind(d.kind)})
+		out = append(out, candidate{d.name, declKind(d.kind), srcGlobal})
 	}
 	sc := s.scope.Load()
 	for n := range sc.imports {
-		out = append(out, candidate{n, kindPackage})
+		out = append(out, candidate{n, kindPackage, srcPackage})
 	}
 	for _, p := range sc.dots {
 		out = append(out, packageMembers(p)...)
@@ -200,10 +242,10 @@ func (s *Session) scopeNames(code string) []candidate {
 		case n == "true" || n == "false" || n == "iota" || n == "nil":
 			k = kindConst
 		}
-		out = append(out, candidate{n, k})
+		out = append(out, candidate{n, k, srcUniverse})
 	}
 	for _, k := range keywords {
-		out = append(out, candidate{k, kindKeyword})
+		out = append(out, candidate{k, kindKeyword, srcKeyword})
 	}
 	out = append(out, codeNames(code)...)
 	return out
@@ -241,17 +283,17 @@ func codeNames(code string) []candidate {
 			idents = append(idents, lit)
 			switch prev {
 			case token.VAR:
-				out = append(out, candidate{lit, kindVar})
+				out = append(out, candidate{lit, kindVar, srcLocal})
 			case token.CONST:
-				out = append(out, candidate{lit, kindConst})
+				out = append(out, candidate{lit, kindConst, srcLocal})
 			case token.FUNC:
-				out = append(out, candidate{lit, kindFunc})
+				out = append(out, candidate{lit, kindFunc, srcLocal})
 			case token.TYPE:
-				out = append(out, candidate{lit, kindType})
+				out = append(out, candidate{lit, kindType, srcLocal})
 			}
 		case token.DEFINE:
 			for _, id := range idents {
-				out = append(out, candidate{id, kindVar})
+				out = append(out, candidate{id, kindVar, srcLocal})
 			}
 		}
 		if tok != token.IDENT && tok != token.COMMA {
@@ -273,7 +315,7 @@ func packageMembers(p string) []candidate {
 		if strings.HasPrefix(name, "_") {
 			continue // interface wrappers
 		}
-		out = append(out, candidate{name, symbolKind(v)})
+		out = append(out, candidate{name, symbolKind(v), srcGlobal})
 	}
 	return out
 }
@@ -311,10 +353,10 @@ func (s *Session) members(chain []string) []candidate {
 	var out []candidate
 	if t.decl != nil {
 		for _, f := range t.decl.fields {
-			out = append(out, candidate{f.name, kindField})
+			out = append(out, candidate{f.name, kindField, srcGlobal})
 		}
 		for _, m := range s.know.methodsOf(t.decl.name) {
-			out = append(out, candidate{m.name, kindMethod})
+			out = append(out, candidate{m.name, kindMethod, srcGlobal})
 		}
 	}
 	if t.rt != nil {
@@ -345,7 +387,7 @@ func reflectMembers(t reflect.Type) []candidate {
 		pt = reflect.PointerTo(t)
 	}
 	for i := 0; i < pt.NumMethod(); i++ {
-		out = append(out, candidate{pt.Method(i).Name, kindMethod})
+		out = append(out, candidate{pt.Method(i).Name, kindMethod, srcGlobal})
 	}
 	if t.Kind() == reflect.Struct {
 		named := t.Name() != ""
@@ -357,7 +399,7 @@ func reflectMembers(t reflect.Type) []candidate {
 			} else if named && !f.IsExported() {
 				continue
 			}
-			out = append(out, candidate{name, kindField})
+			out = append(out, candidate{name, kindField, srcGlobal})
 		}
 	}
 	return out

@@ -176,26 +176,41 @@ func (h *history) query(kind string, n int, pattern string, session, start, stop
 		}
 		return out
 	case "search":
-		re := globRE(pattern)
-		var out []HistoryEntry
-		seen := map[string]bool{}
-		for i := len(all) - 1; i >= 0; i-- {
-			e := all[i]
-			if !re.MatchString(e.Input) || seen[e.Input] {
-				continue
-			}
-			seen[e.Input] = true
-			out = append(out, e)
-			if n > 0 && len(out) == n {
-				break
-			}
-		}
-		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-			out[i], out[j] = out[j], out[i]
-		}
-		return out
+		return search(all, pattern, n, true)
 	}
 	return nil
+}
+
+// search returns the last n entries (all with n <= 0) whose input matches
+// the glob pattern, oldest first; with unique, only the last entry of each
+// distinct input.
+func search(all []HistoryEntry, pattern string, n int, unique bool) []HistoryEntry {
+	re := globRE(pattern)
+	var out []HistoryEntry
+	seen := map[string]bool{}
+	for i := len(all) - 1; i >= 0; i-- {
+		e := all[i]
+		if !re.MatchString(e.Input) || unique && seen[e.Input] {
+			continue
+		}
+		seen[e.Input] = true
+		out = append(out, e)
+		if n > 0 && len(out) == n {
+			break
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+func (h *history) all() []HistoryEntry {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	all := make([]HistoryEntry, 0, len(h.past)+len(h.cur))
+	all = append(all, h.past...)
+	return append(all, h.cur...)
 }
 
 // globRE compiles a glob (* any text, ? one character, [...] a class) that
@@ -242,4 +257,14 @@ func globRE(glob string) *regexp.Regexp {
 // without repeats).
 func (s *Session) History(kind string, n int, pattern string, session, start, stop int) []HistoryEntry {
 	return s.hist.query(kind, n, pattern, session, start, stop)
+}
+
+// HistorySearch returns the last n executed cells (all with n <= 0) whose
+// input matches the glob pattern (* and ? match any text, newlines
+// included; [...] a class), oldest first, across sessions with a history
+// file. With unique, an input that ran several times appears once, at its
+// last run; without, every run appears, as Jupyter's history_request with
+// unique=false asks.
+func (s *Session) HistorySearch(pattern string, n int, unique bool) []HistoryEntry {
+	return search(s.hist.all(), pattern, n, unique)
 }

@@ -18,10 +18,11 @@ import (
 
 // Inspect describes the symbol at byte offset cursor: its declaration and
 // doc comment. It knows the cell's own declarations (with their source at
-// detail >= 1), the members of imported packages (contrast's from the
-// generated doc table, the standard library's from GOROOT's sources when
-// they are installed, else the signature alone), and fields and methods of
-// variables in scope.
+// detail >= 1), the members of imported packages, also of packages the
+// code imports itself (contrast's from the generated doc table, the
+// standard library's from GOROOT's sources when they are installed, else
+// the signature alone), fields and methods of any expression whose type
+// is known, and the locals of the code.
 func (s *Session) Inspect(code string, cursor int, detail int) Inspection {
 	cursor = max(0, min(cursor, len(code)))
 	start, end := wordAt(code, cursor)
@@ -34,10 +35,29 @@ func (s *Session) Inspect(code string, cursor int, detail int) Inspection {
 	if start == end {
 		return Inspection{}
 	}
-	chain := append(chainBefore(code, start), code[start:end])
-	text, ok := s.describe(chain, detail)
+	text, ok := "", false
+	if ti := s.analyze(code, start, end); ti != nil {
+		if o := ti.object(); o != nil {
+			text, ok = s.describeObject(ti, o, detail)
+		}
+	}
 	if !ok {
-		return Inspection{}
+		// pkg.Name of a package nothing imports yet: its documentation
+		// is as good (json.Marshal before import "encoding/json").
+		if chain := chainBefore(code, start); len(chain) > 0 && !s.know.has(chain[0]) {
+			if _, imported := s.scope.Load().imports[chain[0]]; !imported {
+				if paths := pkgNamesOf(chain[0]); len(paths) == 1 {
+					imp := "import \"" + paths[0] + "\"\n"
+					return s.Inspect(imp+code, len(imp)+cursor, detail)
+				}
+			}
+		}
+	}
+	if !ok {
+		chain := append(chainBefore(code, start), code[start:end])
+		if text, ok = s.describe(chain, detail); !ok {
+			return Inspection{}
+		}
 	}
 	decl, doc, _ := strings.Cut(text, "\n\n")
 	md := "```go\n" + decl + "\n```"

@@ -56,7 +56,7 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 	last := strings.Count(code, "\n") + 1
 	var list scanner.ErrorList
 	if errors.As(err, &list) && len(list) > 0 {
-		if list[0].Pos.Line > last || strings.HasSuffix(list[0].Msg, "found 'EOF'") {
+		if m := list[0].Msg; list[0].Pos.Line > last || strings.HasSuffix(m, "found 'EOF'") || strings.HasSuffix(m, "found the end of the cell") {
 			return Incomplete, ""
 		}
 	}

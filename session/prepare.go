@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"reflect"
 	"strconv"
+	"strings"
 )
 
 // Preparing a cell: parse it into runs, check its imports and names, and
@@ -46,8 +47,29 @@ func (s *Session) valueCount(e ast.Expr) int {
 	return -1
 }
 
-// prepare parses and rewrites a cell into runs.
+// prepare parses and rewrites a cell into runs. When it fails, nothing
+// of the cell has run: the imports it recorded are forgotten.
 func (s *Session) prepare(kind, code string) ([]run, *Error) {
+	before := make(map[string]string, len(s.imports))
+	for n, p := range s.imports {
+		before[n] = p
+	}
+	ndots := len(s.dotImports)
+	runs, e := s.prepareRuns(kind, code)
+	if e != nil {
+		for n, p := range s.imports {
+			if before[n] != p {
+				delete(s.imports, n)
+			}
+		}
+		s.dotImports = s.dotImports[:min(ndots, len(s.dotImports))]
+		s.publishScope()
+	}
+	return runs, e
+}
+
+// prepareRuns is prepare's work.
+func (s *Session) prepareRuns(kind, code string) ([]run, *Error) {
 	fset := s.in.FileSet()
 	file := kind + strconv.Itoa(s.seq) + "/" + s.baseName()
 	runs, files, err := parseCell(fset, file, code)
@@ -89,6 +111,9 @@ func (s *Session) prepare(kind, code string) ([]run, *Error) {
 	if err := s.checkUndefined(fset, runs, files); err != nil {
 		return nil, s.compileError(err)
 	}
+	if err := s.checkMethodRedefinitions(fset, runs); err != nil {
+		return nil, s.compileError(err)
+	}
 	for _, r := range runs {
 		if ret := topReturn(r.block); ret != nil {
 			var errs scanner.ErrorList
@@ -96,6 +121,24 @@ func (s *Session) prepare(kind, code string) ([]run, *Error) {
 			return nil, s.compileError(errs)
 		}
 	}
+	// Modern Go that yaegi lacks, rewritten with the cell's types.
+	s.cellCode, s.cellFile = code, file
+	s.typecheckRuns(fset, runs)
+	if err := missingReturns(fset, runs); err != nil {
+		return nil, s.compileError(err)
+	}
+	modern := runs[:0:0]
+	for i := range runs {
+		extra, err := s.modernize(fset, &runs[i])
+		if err != nil {
+			return nil, s.compileError(err)
+		}
+		modern = append(modern, runs[i])
+		if extra != nil {
+			modern = append(modern, *extra)
+		}
+	}
+	runs = modern
 	rw := &rewriter{consts: map[string]bool{}, pkgs: map[string]bool{}}
 	for c := range s.consts {
 		rw.consts[c] = true
@@ -210,6 +253,9 @@ func (s *Session) resolveImports(fset *token.FileSet, runs []run) *Error {
 				if !importable(p) {
 					pos := fset.Position(is.Pos())
 					msg := fmt.Sprintf("cannot import %q: cells can import the standard library and contrast's packages (list: session/exports/packages.txt)", p)
+					if p == "iter" {
+						msg += "; an iterator is a plain func type here: write iter.Seq[V] as func(yield func(V) bool) and iter.Seq2[K, V] as func(yield func(K, V) bool)"
+					}
 					return &Error{Name: ErrCompile, Message: s.where(pos.Filename, pos.Line) + ": " + msg,
 						Traceback: []string{ErrCompile + ": " + s.where(pos.Filename, pos.Line) + ": " + msg}}
 				}
@@ -234,4 +280,65 @@ func (s *Session) resolveImports(fset *token.FileSet, runs []run) *Error {
 		r.file.Decls = decls
 	}
 	return nil
+}
+
+// missingReturns reports the functions of a cell that end without a
+// return statement although they have results: yaegi would let them
+// return zero values. Of Go's type errors, this is the one the session
+// applies before yaegi, which accepts the code (see typecheck.go).
+func missingReturns(fset *token.FileSet, runs []run) error {
+	var errs scanner.ErrorList
+	for _, r := range runs {
+		if r.types == nil {
+			continue
+		}
+		for _, e := range r.types.errs {
+			if e.Msg == "missing return" {
+				errs.Add(fset.Position(e.Pos), e.Msg)
+			}
+		}
+	}
+	if errs.Len() == 0 {
+		return nil
+	}
+	return errs
+}
+
+// checkMethodRedefinitions refuses a changed method of a type that an
+// earlier cell declared: yaegi v0.16.1 keeps a method's first definition,
+// so the change would silently not take effect. Running the same method
+// again is fine, and so is redefining the type with its methods in one
+// cell (the type is then new, see renameRedefinedTypes).
+func (s *Session) checkMethodRedefinitions(fset *token.FileSet, runs []run) error {
+	types := map[string]bool{}
+	for _, r := range runs {
+		for _, d := range r.decls {
+			if d.kind == "type" {
+				types[d.name] = true
+			}
+		}
+	}
+	var errs scanner.ErrorList
+	for _, r := range runs {
+		for _, d := range r.decls {
+			if d.kind != "method" || types[d.recv] {
+				continue
+			}
+			old := s.know.method(d.recv, d.name)
+			if old == nil || strings.Join(strings.Fields(old.src), " ") == strings.Join(strings.Fields(d.src), " ") {
+				continue
+			}
+			pos := token.Position{Filename: r.src.Name.Name, Line: d.line}
+			if r.file != nil {
+				pos = fset.Position(r.file.Pos())
+				pos.Line = d.line
+			}
+			errs.Add(pos, fmt.Sprintf("method %s.%s is already defined (%s) and the interpreter keeps a method's first definition: "+
+				"run the new method in one cell with type %s's declaration, which makes the type anew", d.recv, d.name, old.cell, d.recv))
+		}
+	}
+	if errs.Len() == 0 {
+		return nil
+	}
+	return errs
 }

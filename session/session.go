@@ -59,6 +59,11 @@ type Session struct {
 	tags      *tags
 	know      *knowledge
 	hist      *history
+
+	model    *typeModel // the cells' globals in go/types terms; guarded by typesMu
+	fresh    int        // hidden names made by rewrites
+	cellCode string     // the cell being prepared, and its file name,
+	cellFile string     // for a second look at a run that failed
 }
 
 // cellRun is the state of one running cell.
@@ -171,6 +176,9 @@ func (s *Session) reset() error {
 	s.dotImports = nil
 	s.fileGen = 0
 	s.know.reset()
+	typesMu.Lock()
+	s.model = newTypeModel()
+	typesMu.Unlock()
 	if err := s.loadSymbols(in); err != nil {
 		return fmt.Errorf("session: loading symbols: %w", err)
 	}
@@ -180,6 +188,9 @@ func (s *Session) reset() error {
 		if err := s.loadGeneric(p); err != nil {
 			return err
 		}
+	}
+	if _, err := s.in.Eval(modernHelpers); err != nil {
+		return fmt.Errorf("session: compiling the helpers of rewritten cells: %w", err)
 	}
 	return s.importPrelude()
 }
@@ -336,6 +347,13 @@ func (s *Session) runtimeSupport() map[string]reflect.Value {
 				c.mu.Unlock()
 			}
 		}),
+		// Clear is the builtin clear, for maps and slices.
+		"Clear": reflect.ValueOf(func(v any) {
+			switch rv := reflect.ValueOf(v); rv.Kind() {
+			case reflect.Map, reflect.Slice:
+				rv.Clear()
+			}
+		}),
 		// L records the top-level statement running, for tracebacks.
 		"L": reflect.ValueOf(func(line int) { s.line.Store(int64(line)) }),
 		// Go, Enter and Exit guard go statements (see guardGo).
@@ -378,13 +396,23 @@ func (s *Session) Execute(ctx context.Context, code string, store bool) Result {
 	}
 	s.tags.begin(uint64(s.seq), ctx.Value(tagKey{}), name)
 
+	run := code
+	rest, helpName, detail, help := helpRequest(code)
+	if help {
+		run = rest
+	}
 	if ctx.Err() != nil {
 		res.Err = interrupted("before it started")
 	} else {
 		var cell *cellRun
-		cell, res.Err = s.run(ctx, "cell", code, nil)
+		cell, res.Err = s.run(ctx, "cell", run, nil)
 		if cell != nil {
 			res.Value, res.Metadata = cell.value, cell.meta
+		}
+		if help && res.Err == nil {
+			// Inspect reads the published import scope and the model,
+			// not what s.mu guards: no deadlock.
+			res.Page = s.help(rest, helpName, detail)
 		}
 	}
 	if store {
@@ -415,9 +443,14 @@ func (s *Session) Eval(ctx context.Context, expr string) (display.Bundle, *Error
 	if err != nil {
 		return nil, s.compileError(err)
 	}
-	runs := []run{{kind: exprRun, expr: e}}
+	runs := []run{{kind: exprRun, expr: e, src: f}}
 	runs[0].quiet = quietCall(e, s.imports)
 	if err := s.checkUndefined(fset, runs, []*ast.File{f}); err != nil {
+		return nil, s.compileError(err)
+	}
+	s.cellCode, s.cellFile = "", ""
+	s.typecheckRuns(fset, runs)
+	if _, err := s.modernize(fset, &runs[0]); err != nil {
 		return nil, s.compileError(err)
 	}
 	cell, rerr := s.run(ctx, "eval", expr, runs)
@@ -517,10 +550,11 @@ func (s *Session) exec(ctx context.Context, r run) *Error {
 		prog, err = s.compile(withExpr(r.block, r.expr))
 	}
 	if err != nil {
-		return s.compileError(err)
+		return s.explainCompileError(r, err)
 	}
 	// yaegi has the declarations now, even if running them fails.
 	s.know.commit(r.decls)
+	s.model.commit(r.types)
 	if e := s.execProg(ctx, prog); e != nil {
 		return e
 	}

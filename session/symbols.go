@@ -16,7 +16,6 @@ import (
 	"github.com/gocontrast/contrast/session/exports"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
-	gen "github.com/traefik/yaegi/stdlib/generic"
 )
 
 // Import paths that cells see without importing them, under these names.
@@ -28,9 +27,9 @@ const (
 	rtName = "__contrast"
 )
 
-// genericSources are the standard library packages that yaegi provides as
-// interpreted generic source rather than as a symbol table (only partly:
-// yaegi v0.16.1 lacks slices.Sort, for one).
+// genericSources are the standard library packages that cells get as
+// interpreted generic source rather than as a symbol table (see
+// extensions.go); the value indexes yaegi's generic.Sources.
 var genericSources = map[string]int{"cmp": 0, "maps": 1, "slices": 2}
 
 // table is one importable package: its key in the symbol maps and its
@@ -45,6 +44,7 @@ var (
 	tablesMu sync.Mutex
 	tables   map[string]*table                     // by import path; nil until first use
 	extra    []map[string]map[string]reflect.Value // added by Register
+	tablesN  int                                   // generation: grows with each Register
 )
 
 // Register makes more symbol tables (in the form `yaegi extract` writes
@@ -54,7 +54,15 @@ func Register(symbols map[string]map[string]reflect.Value) {
 	tablesMu.Lock()
 	extra = append(extra, symbols)
 	tables = nil // rebuild the index with the new tables
+	tablesN++
 	tablesMu.Unlock()
+}
+
+// tablesGeneration changes whenever Register adds tables.
+func tablesGeneration() int {
+	tablesMu.Lock()
+	defer tablesMu.Unlock()
+	return tablesN
 }
 
 // allTables indexes every table by import path: the standard library,
@@ -252,8 +260,7 @@ func richTypes() []reflect.Type {
 // loadGeneric compiles the interpreted source of cmp, maps or slices (and
 // what it depends on).
 func (s *Session) loadGeneric(p string) error {
-	idx, ok := genericSources[p]
-	if !ok || s.genericDone[p] {
+	if _, ok := genericSources[p]; !ok || s.genericDone[p] {
 		return nil
 	}
 	if p != "cmp" {
@@ -263,7 +270,7 @@ func (s *Session) loadGeneric(p string) error {
 	}
 	// Execute too, not only compile: running the program sizes the
 	// interpreter's global frame for what it declared.
-	prog, err := s.in.Compile(gen.Sources[idx])
+	prog, err := s.in.Compile(genericSource(p))
 	if err == nil {
 		_, err = s.in.Execute(prog)
 	}
