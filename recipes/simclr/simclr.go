@@ -3,8 +3,6 @@ package simclr
 import (
 	"errors"
 	"fmt"
-	"html"
-	"strings"
 
 	"github.com/gocontrast/contrast/recipes/augment"
 	"github.com/gocontrast/contrast/recipes/data"
@@ -302,31 +300,4 @@ func (r *Run) Losses() []float64 {
 		return nil
 	}
 	return r.Trainer.Losses()
-}
-
-// String summarises the run.
-func (r *Run) String() string {
-	var sb strings.Builder
-	c := r.Config
-	fmt.Fprintf(&sb, "SimCLR run: %s encoder, %d-layer head, tau %g, batch %d, %s lr %g", c.Encoder, c.HeadLayers, c.Temperature, c.BatchSize, c.Optimizer, c.LR)
-	if r.Trainer != nil {
-		ls := r.Trainer.Losses()
-		fmt.Fprintf(&sb, "; %d steps", r.Trainer.Step)
-		if len(ls) > 0 {
-			fmt.Fprintf(&sb, ", loss %.4f -> %.4f", ls[0], ls[len(ls)-1])
-		}
-	}
-	if r.Err != nil {
-		fmt.Fprintf(&sb, "; error: %v", r.Err)
-	}
-	return sb.String()
-}
-
-// HTML renders the run's summary for notebooks.
-func (r *Run) HTML() string {
-	s := html.EscapeString(r.String())
-	if r.Err != nil {
-		return `<div style="color:#b00">` + s + `</div>`
-	}
-	return "<div>" + s + "</div>"
 }

@@ -85,3 +85,33 @@ func TestBadInputIsAnError(t *testing.T) {
 		t.Error("EmbedErr(nil): no error")
 	}
 }
+
+// TestRenderings pins what a cell shows for a Config (every field, with
+// the default a zero stands for) and a Run.
+func TestRenderings(t *testing.T) {
+	got := Defaults().String()
+	for _, want := range []string{"simclr.Config:", `Encoder     "convnet-s"`, "BatchSize   256 (images per step, 512 views)",
+		"LR          0 (default: 1e-3 for adam", "Augment     nil (default: augment.Reference()", "Seed        0"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Defaults().String() lacks %q:\n%s", want, got)
+		}
+	}
+	ds := tiny()
+	run := New(ds, quickConfig())
+	got = run.Config.String()
+	for _, want := range []string{"LR          0.001\n", "Augment     RandomResizedCrop(28x28", "            HorizontalFlip(p=0.5)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("filled Config.String() lacks %q:\n%s", want, got)
+		}
+	}
+	run.Continue(ds, 1)
+	got = run.String()
+	for _, want := range []string{"SimCLR run: convnet-s encoder, 2-layer head, tau 0.5, batch 32, adam lr 0.001; 2 steps (1 epoch), loss ", " ms/step"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Run.String() = %q, lacks %q", got, want)
+		}
+	}
+	if strings.Contains(run.HTML(), "color:#b00") {
+		t.Errorf("a good run renders as an error: %s", run.HTML())
+	}
+}
