@@ -14,7 +14,7 @@ import (
 // whole folder runs in well under a minute on a loaded 2-core machine.
 // CONTRAST_NOTEBOOKS_LONG=1 runs the notebooks as they are written.
 var shortParameters = map[string]string{
-	"tour.ipynb": "trainN = 1024\nepochs = 1",
+	"tour.ipynb": "trainN = 1024\ntestN = 500\nepochs = 1",
 }
 
 // parameters returns the cell to inject into the notebook at path.
