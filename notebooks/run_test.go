@@ -196,6 +196,7 @@ func runNotebook(t *testing.T, path, extra string) []*cellRun {
 		if testing.Verbose() {
 			t.Logf("%s", run.describe())
 		}
+		saveOutputs(t, path, run)
 		return run
 	}
 	for i, c := range nb.Cells {
@@ -288,4 +289,26 @@ func notebookPaths(t *testing.T) []string {
 		t.Fatalf("no notebooks found (%v)", err)
 	}
 	return paths
+}
+
+// saveOutputs writes the cell's images and HTML to the directory named by
+// $CONTRAST_NOTEBOOKS_OUT, when set, to look at them:
+// tour.ipynb-cell07-1.png, ...
+func saveOutputs(t *testing.T, path string, c *cellRun) {
+	dir := os.Getenv("CONTRAST_NOTEBOOKS_OUT")
+	if dir == "" {
+		return
+	}
+	for k, b := range c.bundles() {
+		name := filepath.Join(dir, fmt.Sprintf("%s-cell%02d-%d", filepath.Base(path), c.Index, k))
+		if raw, ok := b[display.MIMEPNG].([]byte); ok {
+			if err := os.WriteFile(name+".png", raw, 0o644); err != nil {
+				t.Error(err)
+			}
+		} else if h := b.String(display.MIMEHTML); h != "" {
+			if err := os.WriteFile(name+".html", []byte(h), 0o644); err != nil {
+				t.Error(err)
+			}
+		}
+	}
 }
