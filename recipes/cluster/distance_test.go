@@ -61,6 +61,10 @@ func TestCosineDistancesErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.want)
 		}
 	}
+	// Features given where distances belong: the error says what to pass.
+	if _, err := DBSCAN(nn.New(10, 4), 0.5, 3); err == nil || !strings.Contains(err.Error(), "CosineDistances(features)") {
+		t.Errorf("DBSCAN of features [10 4]: error %v, want one pointing to CosineDistances", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	defer display.Bind(ctx, nil)()
