@@ -13,17 +13,21 @@ blas.Sgemm's transA/transB. Each request runs torch.mm(opA, opB, out=C)
 once to warm up, then repeatedly for about SECONDS, and answers one JSON
 line: {"best": s, "median": s, "reps": n} (seconds per product).
 
+OpenBLAS (which Debian's torch calls for sgemm) gets the same thread count
+through OPENBLAS_NUM_THREADS, set before torch loads.
+
 Usage: /usr/bin/python3 bench/gemm.py [--threads 2]
 Standalone: /usr/bin/python3 bench/gemm.py --threads 2 --sizes 512,1024
 prints GFLOP/s for square sizes.
 """
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
 
-import torch
+torch = None  # imported in main, once the thread count is in the environment
 
 
 def timed(m, n, k, ta, tb, seconds):
@@ -47,6 +51,14 @@ def main():
     ap.add_argument("--sizes", default="", help="comma-separated square sizes to time and print, instead of serving stdin")
     ap.add_argument("--seconds", type=float, default=0.5)
     args = ap.parse_args()
+    # torch.set_num_threads sets PyTorch's own threads, not those of the
+    # OpenBLAS it calls for sgemm (Debian's build): that one reads its
+    # count from the environment when it loads.
+    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)
+    global torch
+    import torch as _torch
+    torch = _torch
     torch.set_num_threads(args.threads)
     if args.sizes:
         for s in args.sizes.split(","):

@@ -42,7 +42,15 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		return
 	}
 	j := gemmJob{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
-	j.run()
+	if threads := Threads(); threads > 1 && m*n*k >= parallelMin {
+		jp := new(gemmJob) // shared with the goroutines
+		*jp = j
+		jp.runParallel(threads)
+		return
+	}
+	ws := wsPool.Get().(*workspace)
+	j.tile(ws, 0, m, 0, n)
+	wsPool.Put(ws)
 }
 
 // gemmOverride, when set (build tag openblas), computes the products that
@@ -163,6 +171,13 @@ var (
 // stays on the calling goroutine.
 var parallelMin = 128 * 128 * 128
 
+// directMaxN is the widest column block for which the kernels read A in
+// place instead of packing it.
+var directMaxN = 64
+
+// tasksPerThread is about how many tiles each goroutine gets.
+var tasksPerThread = 2
+
 type gemmJob struct {
 	transA, transB bool
 	m, n, k        int
@@ -206,15 +221,9 @@ func (w *workspace) reserve(na, nb int) {
 
 func roundUp(x, q int) int { return (x + q - 1) / q * q }
 
-func (j *gemmJob) run() {
-	threads := Threads()
-	if threads <= 1 || j.m*j.n*j.k < parallelMin {
-		ws := wsPool.Get().(*workspace)
-		j.tile(ws, 0, j.m, 0, j.n)
-		wsPool.Put(ws)
-		return
-	}
-	tm, tn := split(j.m, j.n, threads)
+// runParallel computes C on up to threads goroutines.
+func (j *gemmJob) runParallel(threads int) {
+	tm, tn := split(j.m, j.n, j.k, threads)
 	rows := roundUp((j.m+tm-1)/tm, mr)
 	cols := roundUp((j.n+tn-1)/tn, nr)
 	tm = (j.m + rows - 1) / rows
@@ -242,13 +251,18 @@ func (j *gemmJob) run() {
 }
 
 // split chooses how many row blocks (tm) and column blocks (tn) to cut C
-// into for threads goroutines: about two tasks per goroutine so that a
-// goroutine slowed by another process leaves its share to the others,
-// cut across columns first (each task then packs only its own columns of
-// B), with blocks no smaller than a few micro-tiles.
-func split(m, n, threads int) (tm, tn int) {
+// into for threads goroutines: for long products about tasksPerThread
+// tasks per goroutine, so that a goroutine slowed by another process
+// leaves its share to the others (short ones get one each, as every task
+// packs its own operands); cut across columns first (each task then packs
+// only its own columns of B), with blocks no smaller than a few
+// micro-tiles.
+func split(m, n, k, threads int) (tm, tn int) {
 	const minCols, minRows = 256, 96
-	want := 2 * threads
+	want := threads
+	if m*n*k >= 16*parallelMin {
+		want = tasksPerThread * threads
+	}
 	tn = max(1, min(want, n/minCols))
 	tm = max(1, min((want+tn-1)/tn, m/minRows))
 	if tm*tn < threads {
@@ -286,39 +300,66 @@ func (j *gemmJob) tile(ws *workspace, i0, i1, j0, j1 int) {
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				packA(ws.a, j.transA, j.a, j.lda, ic, mb, pc, kb)
 				full := mb / mr // whole slivers
+				// With few panels, packing A costs more than it saves:
+				// the kernels read whole slivers in place, and only the
+				// rows of a last partial sliver are packed.
+				direct := directKernels != nil && nb <= directMaxN
+				ta := 0
+				if j.transA {
+					ta = 1
+				}
+				aAt := func(i int) []float32 { // op(A)[i][pc] onwards
+					if j.transA {
+						return j.a[pc*j.lda+i:]
+					}
+					return j.a[i*j.lda+pc:]
+				}
+				if !direct {
+					packA(ws.a, j.transA, j.a, j.lda, ic, mb, pc, kb)
+				} else if full*mr < mb {
+					packA(ws.a, j.transA, j.a, j.lda, ic+full*mr, mb-full*mr, pc, kb)
+				}
 				for jr := 0; jr < nb; jr += nr {
 					nw := min(nr, nb-jr)
 					bpanel := bp[jr*kb:]
 					ci := ic*ldc + jc + jr
 					ir := 0
-					switch {
-					case nw == nr && full > 0:
-						microKernel(kb, ws.a, bpanel, j.c[ci:], ldc, j.alpha, beta, full)
-						ir = full * mr
-					case nw == nr/2 && full > 0 && edgeKernels != nil:
-						edgeKernels[mr][0](kb, ws.a, bpanel, j.c[ci:], ldc, j.alpha, beta, full)
+					if full > 0 && (nw == nr || (nw == nr/2 && edgeKernels != nil)) {
+						w := nw / nr // 0 for half a panel, 1 for a whole one
+						switch {
+						case direct:
+							directKernels[ta][w](kb, aAt(ic), bpanel, j.c[ci:], ldc, j.alpha, beta, full, j.lda)
+						case w == 1:
+							microKernel(kb, ws.a, bpanel, j.c[ci:], ldc, j.alpha, beta, full)
+						default:
+							edgeKernels[mr][0](kb, ws.a, bpanel, j.c[ci:], ldc, j.alpha, beta, full)
+						}
 						ir = full * mr
 					}
 					for ; ir < mb; ir += mr {
 						mh := min(mr, mb-ir)
-						as := ws.a[ir*kb:]
 						ci := (ic+ir)*ldc + jc + jr
+						w := 1
+						if nw <= nr/2 {
+							w = 0
+						}
+						if direct && mh == mr {
+							directKernels[ta][w](kb, aAt(ic+ir), bpanel, ws.tmp[:], nr, 1, 0, 1, j.lda)
+							mergeTile(ws.tmp[:], j.c[ci:], ldc, mh, nw, j.alpha, beta)
+							continue
+						}
+						as := ws.a[ir*kb:]
+						if direct {
+							as = ws.a // the packed last sliver
+						}
 						kern := microKernel
 						if edgeKernels != nil {
-							w := 1
-							if nw <= nr/2 {
-								w = 0
-							}
 							kern = edgeKernels[mh][w]
 							if nw == nr/2 || nw == nr {
 								kern(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta, 1)
 								continue
 							}
-						} else if mh == mr && nw == nr {
-							kern(kb, as, bpanel, j.c[ci:], ldc, j.alpha, beta, 1)
-							continue
 						}
 						kern(kb, as, bpanel, ws.tmp[:], nr, 1, 0, 1)
 						mergeTile(ws.tmp[:], j.c[ci:], ldc, mh, nw, j.alpha, beta)

@@ -45,7 +45,15 @@ var (
 	// edgeKernels[mh][w], when not nil, computes an mh x 8 (w 0) or
 	// mh x 16 (w 1) tile like microKernel, for the edges of C.
 	edgeKernels *[mr + 1][2]kernelFunc
+
+	// directKernels[transA][w], when not nil, computes mr x 8 (w 0) or
+	// mr x 16 (w 1) tiles like microKernel but reads op(A) in place: a
+	// starts at op(A)'s element (row 0, column 0) of the first tile, and
+	// A's rows are lda floats apart.
+	directKernels *[2][2]directFunc
 )
+
+type directFunc func(k int, a, b, c []float32, ldc int, alpha, beta float32, count, lda int)
 
 func setGeneric() {
 	microKernel = kernelGeneric
@@ -56,6 +64,7 @@ func setGeneric() {
 	axpy4Impl = axpy4Generic
 	packBNFast, packATFast, packBTFast, packANFast = nil, nil, nil, nil
 	edgeKernels = nil
+	directKernels = nil
 	asmOn = false
 }
 

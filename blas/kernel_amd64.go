@@ -53,6 +53,33 @@ func kern1x16AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, cou
 //go:noescape
 func kern1x8AVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
+//go:noescape
+func kern6x16NAVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int, lda uintptr)
+
+//go:noescape
+func kern6x8NAVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int, lda uintptr)
+
+//go:noescape
+func kern6x16TAVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int, lda uintptr)
+
+//go:noescape
+func kern6x8TAVX2(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int, lda uintptr)
+
+type asmDirect func(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int, lda uintptr)
+
+func wrapDirect(f asmDirect) directFunc {
+	return func(k int, a, b, c []float32, ldc int, alpha, beta float32, count, lda int) {
+		f(k, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), uintptr(ldc)*4, alpha, beta, count, uintptr(lda)*4)
+	}
+}
+
+// avx2Direct[transA][w] computes 6 x 8 (w 0) or 6 x 16 (w 1) tiles reading
+// A in place.
+var avx2Direct = [2][2]directFunc{
+	{wrapDirect(kern6x8NAVX2), wrapDirect(kern6x16NAVX2)},
+	{wrapDirect(kern6x8TAVX2), wrapDirect(kern6x16TAVX2)},
+}
+
 type asmKernel func(k int, a, b, c *float32, ldc uintptr, alpha, beta float32, count int)
 
 // wrap adapts an assembly micro-kernel to kernelFunc.
@@ -122,6 +149,7 @@ func setImpl(asm bool) {
 			packANAVX2(k8, unsafe.SliceData(src), uintptr(lda)*4, unsafe.SliceData(dst))
 		}
 		edgeKernels = &avx2Edge
+		directKernels = &avx2Direct
 		dot4Impl = func(a []float32, lda int, x []float32, out *[4]float32) {
 			sdot4AVX2(len(x), unsafe.SliceData(a), uintptr(lda)*4, unsafe.SliceData(x), &out[0])
 		}

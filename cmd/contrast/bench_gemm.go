@@ -36,7 +36,8 @@ type gemmShape struct {
 // (ConvNet-S's third conv on 512 views via im2col: forward, weight
 // gradient, input gradient; a SimCLR/MoCo similarity matrix; a 512-row
 // batch against a 65,536 x 128 memory-bank queue; a linear layer; the
-// three convs of one 28 x 28 image, as a batch-parallel caller runs them).
+// products recipes/nn's Conv2d runs per chunk of about 512 output pixels
+// (NHWC); the convs of one 28 x 28 image in NCHW).
 var gemmShapes = []gemmShape{
 	{"64^3", 64, 64, 64, false, false},
 	{"128^3", 128, 128, 128, false, false},
@@ -49,11 +50,18 @@ var gemmShapes = []gemmShape{
 	{"conv dW 128x576x25088 B^T", 128, 576, 25088, false, true},
 	{"conv dX 576x25088x128 A^T", 576, 25088, 128, true, false},
 	{"sim 512x512x128 B^T", 512, 512, 128, false, true},
+	{"queue 256x4096x128 B^T", 256, 4096, 128, false, true},
 	{"queue 512x65536x128 B^T", 512, 65536, 128, false, true},
 	{"linear 512x128x128", 512, 128, 128, false, false},
+	{"nn conv2 fwd 392x64x288 B^T", 392, 64, 288, false, true},
+	{"nn conv3 fwd 490x128x576 B^T", 490, 128, 576, false, true},
+	{"nn conv3 dcol 490x576x128", 490, 576, 128, false, false},
+	{"nn conv3 dW 128x576x490 A^T", 128, 576, 490, true, false},
 	{"img conv1 32x784x9", 32, 784, 9, false, false},
 	{"img conv2 64x196x288", 64, 196, 288, false, false},
 	{"img conv3 128x49x576", 128, 49, 576, false, false},
+	{"img conv3 dW 128x576x49 B^T", 128, 576, 49, false, true},
+	{"img conv3 dX 576x49x128 A^T", 576, 49, 128, true, false},
 }
 
 type gemmTiming struct {

@@ -37,6 +37,7 @@ type Conv2d struct {
 	cols   [][]float32 // per worker
 	dcols  [][]float32 // per worker
 	parts  []float32   // per chunk partial dW, then db
+	wT     []float32   // weights as [9][OutC] for the direct grey kernels
 }
 
 // NewConv2d returns a square-kernel convolution from inC to outC channels
@@ -118,18 +119,30 @@ func (c *Conv2d) Forward(x *Tensor, train bool) *Tensor {
 	nc, per := c.plan(n)
 	hw := c.oh * c.ow
 	K := c.k()
-	c.cols = c.scratch(c.cols, per*hw*K)
+	c.cols = c.scratch(c.cols, max(per*hw*K, c.greyPadSize(h, w)))
 	wt := c.Weight.Value.Data
+	grey := c.grey()
+	var wT []float32
+	if grey {
+		wT = c.greyWeights()
+	}
 	defer singleThreadGemm()()
 	parallelFor(nc, func(wk, i int) {
 		lo, hi := i*per, min(n, (i+1)*per)
 		rows := (hi - lo) * hw
-		col := c.cols[wk][:rows*K]
-		for img := lo; img < hi; img++ {
-			c.im2col(col[(img-lo)*hw*K:], x.Data[img*h*w*ci:], h, w)
-		}
 		out := c.y.Data[lo*hw*c.OutC : hi*hw*c.OutC]
-		blas.Sgemm(false, true, rows, c.OutC, K, 1, col, K, wt, K, 0, out, c.OutC)
+		if grey {
+			pad := c.cols[wk]
+			for img := lo; img < hi; img++ {
+				c.greyForwardImage(out[(img-lo)*hw*c.OutC:], x.Data[img*h*w:(img+1)*h*w], wT, pad, h, w)
+			}
+		} else {
+			col := c.cols[wk][:rows*K]
+			for img := lo; img < hi; img++ {
+				c.im2col(col[(img-lo)*hw*K:], x.Data[img*h*w*ci:], h, w)
+			}
+			blas.Sgemm(false, true, rows, c.OutC, K, 1, col, K, wt, K, 0, out, c.OutC)
+		}
 		if c.Bias != nil {
 			addRowVector(out, c.Bias.Value.Data)
 		}
@@ -164,29 +177,32 @@ func (c *Conv2d) Backward(dy *Tensor) *Tensor {
 		psize += co
 	}
 	c.parts = ensureF32(c.parts, nc*psize)
-	c.cols = c.scratch(c.cols, per*hw*K)
+	c.cols = c.scratch(c.cols, max(per*hw*K, c.greyPadSize(h, w)))
 	if !c.NoInputGrad {
 		c.dcols = c.scratch(c.dcols, per*hw*K)
 	}
 	wt := c.Weight.Value.Data
 	imgSize := h * w * c.InC
+	grey := c.grey()
 	defer singleThreadGemm()()
 	parallelFor(nc, func(wk, i int) {
 		lo, hi := i*per, min(n, (i+1)*per)
 		rows := (hi - lo) * hw
-		col := c.cols[wk][:rows*K]
-		for img := lo; img < hi; img++ {
-			c.im2col(col[(img-lo)*hw*K:], x.Data[img*imgSize:], h, w)
-		}
 		d := dy.Data[lo*hw*co : hi*hw*co]
 		part := c.parts[i*psize : (i+1)*psize]
-		if K < 16 {
-			// Few columns (a first layer on grey or RGB images): the
-			// transposed product dWᵀ = colᵀ·dy fills the 16-wide
-			// micro-kernel better. Stored transposed, added back below.
-			blas.Sgemm(true, false, K, co, rows, 1, col, K, d, co, 0, part[:wsize], co)
+		if grey {
+			// direct, into the transposed [9][co] layout of K < 16
+			clear32(part[:wsize])
+			pad := c.cols[wk]
+			for img := lo; img < hi; img++ {
+				c.greyGradImage(part[:wsize], x.Data[img*imgSize:(img+1)*imgSize], d[(img-lo)*hw*co:(img-lo+1)*hw*co], pad, h, w)
+			}
 		} else {
-			blas.Sgemm(true, false, co, K, rows, 1, d, co, col, K, 0, part[:wsize], K)
+			col := c.cols[wk][:rows*K]
+			for img := lo; img < hi; img++ {
+				c.im2col(col[(img-lo)*hw*K:], x.Data[img*imgSize:], h, w)
+			}
+			c.gradW(part[:wsize], d, col, rows, K, co)
 		}
 		if c.Bias != nil {
 			sumRows(part[wsize:], d, co)
@@ -202,8 +218,24 @@ func (c *Conv2d) Backward(dy *Tensor) *Tensor {
 			c.col2im(dx[(img-lo)*imgSize:], dcol[(img-lo)*hw*K:], h, w)
 		}
 	})
-	// Combine the per-chunk partials in chunk order (reproducible), in
-	// parallel over slices of the gradient.
+	return c.combineGrads(nc, psize, wsize, K, co)
+}
+
+// gradW writes the chunk's weight gradient dyᵀ·col into part.
+func (c *Conv2d) gradW(part, d, col []float32, rows, K, co int) {
+	if K < 16 {
+		// Few columns (a first layer on grey or RGB images): the
+		// transposed product dWᵀ = colᵀ·dy fills the 16-wide micro-kernel
+		// better. Stored transposed, added back in combineGrads.
+		blas.Sgemm(true, false, K, co, rows, 1, col, K, d, co, 0, part, co)
+	} else {
+		blas.Sgemm(true, false, co, K, rows, 1, d, co, col, K, 0, part, K)
+	}
+}
+
+// combineGrads adds the per-chunk partials to the gradients in chunk order
+// (reproducible), in parallel over slices of the gradient, and returns dx.
+func (c *Conv2d) combineGrads(nc, psize, wsize, K, co int) *Tensor {
 	g := c.Weight.Grad.Data
 	const span = 4096
 	ns, _ := chunks(psize, span)

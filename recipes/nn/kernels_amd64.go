@@ -62,3 +62,23 @@ func bnGradApply(dy, x, scale, shift, a, k, d []float32, relu bool) {
 	}
 	bnGradApplyAVX2(unsafe.SliceData(dy), unsafe.SliceData(x), unsafe.SliceData(scale), unsafe.SliceData(shift), unsafe.SliceData(a), unsafe.SliceData(k), unsafe.SliceData(d), len(x)/c, c, relu)
 }
+
+//go:noescape
+func greyRowAVX2(out, in, wT *float32, n, inRow, step, co int)
+
+//go:noescape
+func greyGradRowAVX2(part, in, dy *float32, n, inRow, step, co int)
+
+// greyKernels reports whether the direct one-channel 3x3 kernels run
+// here for co output channels.
+func greyKernels(co int) bool { return useAVX2 && co%32 == 0 && co > 0 }
+
+// greyRow: see greyRowAVX2. The caller guarantees the bounds.
+func greyRow(out, in, wT []float32, n, inRow, step, co int) {
+	greyRowAVX2(unsafe.SliceData(out), unsafe.SliceData(in), unsafe.SliceData(wT), n, inRow, step, co)
+}
+
+// greyGradRow: see greyGradRowAVX2. The caller guarantees the bounds.
+func greyGradRow(part, in, dy []float32, n, inRow, step, co int) {
+	greyGradRowAVX2(unsafe.SliceData(part), unsafe.SliceData(in), unsafe.SliceData(dy), n, inRow, step, co)
+}

@@ -26,6 +26,7 @@ func TestLayerGradients(t *testing.T) {
 		{"Conv3x3Stride2", gradCase{layer: NewConv2d(2, 3, 3, 2, 1, false, rr()), x: randTensor(r, 3, 7, 6, 2), train: true}},
 		{"Conv1x1Stride2", gradCase{layer: NewConv2d(4, 2, 1, 2, 0, true, rr()), x: randTensor(r, 2, 5, 5, 4), train: true}},
 		{"ConvGrey3x3Stride2", gradCase{layer: NewConv2d(1, 3, 3, 2, 1, true, rr()), x: randTensor(r, 2, 7, 6, 1), train: true}},
+		{"ConvGrey3x3Direct", gradCase{layer: NewConv2d(1, 32, 3, 1, 1, false, rr()), x: randTensor(r, 2, 5, 6, 1), train: true}},
 		{"Conv5x5NoPad", gradCase{layer: NewConv2d(1, 2, 5, 1, 0, true, rr()), x: randTensor(r, 2, 7, 7, 1), train: true}},
 		{"BatchNorm1d", gradCase{layer: NewBatchNorm1d(5), x: randTensor(r, 6, 5), train: true}},
 		{"BatchNorm2d", gradCase{layer: NewBatchNorm2d(3), x: randTensor(r, 2, 3, 4, 3), train: true}},
