@@ -16,9 +16,10 @@ import (
 // HistOptions tunes the similarity histograms. Zero fields take the
 // defaults given.
 type HistOptions struct {
-	// Bins is the number of shared bins. Default: 100 over [-1, 1] for
-	// cosine similarities of embeddings (SimilarityHist), 60 over the
-	// data's range for given values (PairHist, Hardness).
+	// Bins is the number of shared bins. Default: 100 over [lo, 1] for
+	// cosine similarities of embeddings (SimilarityHist; lo is -1 or
+	// the smallest similarity rounded down, see SimilarityHist), 60 over
+	// the data's range for given values (PairHist, Hardness).
 	Bins int
 	// Lo and Hi fix the bins' range when Hi > Lo.
 	Lo, Hi float64
@@ -45,8 +46,13 @@ var (
 // SimilarityHist draws the distributions of cosine similarity between
 // embeddings z ([N, D], rows L2-normalised first) of positive pairs (same
 // label, i < j) and negative pairs (different labels): two translucent,
-// density-normalised histograms on 100 shared bins over [-1, 1], with
-// dashed lines at their means. The legend gives each sample's size and
+// density-normalised histograms on 100 shared bins over [lo, 1], with
+// dashed lines at their means. lo is the smallest similarity rounded down
+// to a step of at most a quarter of 1 - lo (0.5, 0.1, 0.05, 0.01, 0.005 or
+// 0.001): -1 when similarities span the whole range, and a few hundredths
+// below 1 for the features of an encoder that ends in a ReLU and a pool,
+// whose similarities would otherwise fill two of the 100 bins. Set
+// HistOptions.Lo and Hi for a fixed range. The legend gives each sample's size and
 // mean, the AUC (probability that a positive pair is more similar than a
 // negative one) and the histograms' overlap coefficient (see Stats).
 //
@@ -68,7 +74,7 @@ func SimilarityHistWith(z *nn.Tensor, labels []int, opt HistOptions) *Figure {
 	if err != nil {
 		return errFigure("%s: %v", who, err)
 	}
-	opt = cosineDefaults(opt)
+	opt = cosineDefaults(opt, pos, neg)
 	pp, s, err := histPanel(pos, neg, opt)
 	if err != nil {
 		return errFigure("%s: %v", who, err)
@@ -81,7 +87,7 @@ func SimilarityHistWith(z *nn.Tensor, labels []int, opt HistOptions) *Figure {
 // so the separation gained is read at a glance.
 func SimilarityHistBeforeAfter(before, after *nn.Tensor, labels []int) *Figure {
 	const who = "viz.SimilarityHistBeforeAfter"
-	opt := cosineDefaults(HistOptions{})
+	var opt HistOptions
 	pb, nb, err := embeddingPairs(before, labels, opt)
 	if err != nil {
 		return errFigure("%s: before: %v", who, err)
@@ -90,6 +96,7 @@ func SimilarityHistBeforeAfter(before, after *nn.Tensor, labels []int) *Figure {
 	if err != nil {
 		return errFigure("%s: after: %v", who, err)
 	}
+	opt = cosineDefaults(opt, pb, nb, pa, na) // one x axis for both panels
 	ob, oa := opt, opt
 	ob.Title, oa.Title = "before training", "after training"
 	left, sb, err := histPanel(pb, nb, ob)
@@ -139,14 +146,40 @@ func Hardness(realNeg, synthNeg []float64) *Figure {
 	return newFigure(histDesc("hardness histogram", s), 6.4, 4.4, pp)
 }
 
-func cosineDefaults(opt HistOptions) HistOptions {
+// cosineDefaults fills in the bins of a cosine similarity histogram of
+// samples: 100 over [cosineLo(samples), 1].
+func cosineDefaults(opt HistOptions, samples ...[]float64) HistOptions {
 	if opt.Bins <= 0 {
 		opt.Bins = 100
 	}
 	if !(opt.Hi > opt.Lo) {
-		opt.Lo, opt.Hi = -1, 1
+		opt.Lo, opt.Hi = cosineLo(samples...), 1
 	}
 	return opt
+}
+
+// cosineLo is the left end of a cosine similarity histogram: the smallest
+// value rounded down to the largest step of 0.5, 0.1, 0.05, 0.01, 0.005
+// and 0.001 that is at most a quarter of the range, and never below -1.
+func cosineLo(samples ...[]float64) float64 {
+	lo := 1.0
+	for _, s := range samples {
+		for _, v := range s {
+			lo = math.Min(lo, v)
+		}
+	}
+	w := 1 - lo
+	if !(w > 0) {
+		return 0.99
+	}
+	step := 0.001
+	for _, s := range []float64{0.5, 0.1, 0.05, 0.01, 0.005} {
+		if s <= w/4 {
+			step = s
+			break
+		}
+	}
+	return math.Max(-1, math.Floor(lo/step+1e-9)*step) // 1e-9: 0.7/0.05 is 13.999...
 }
 
 func histDesc(kind string, s Stats) string {

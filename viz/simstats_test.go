@@ -325,7 +325,7 @@ func TestSimilarityHistNumbers(t *testing.T) {
 			}
 		}
 	}
-	want, err := PairStats(pos, neg, -1, 1, 100)
+	want, err := PairStats(pos, neg, cosineLo(pos, neg), 1, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,5 +338,28 @@ func TestSimilarityHistNumbers(t *testing.T) {
 	}
 	if !strings.Contains(f.String(), thousands(len(pos))+" positive") {
 		t.Errorf("description %q, want %d positive pairs", f.String(), len(pos))
+	}
+}
+
+// TestCosineLo pins the left end of the similarity histograms: -1 when
+// similarities span the range, zoomed in (regression: the features of a
+// ReLU encoder, all within 0.02 of 1, filled two of 100 bins over [-1, 1]).
+func TestCosineLo(t *testing.T) {
+	for _, tc := range []struct {
+		samples [][]float64
+		want    float64
+	}{
+		{[][]float64{{-0.97, 0.5}, {0.1}}, -1},
+		{[][]float64{{-0.3, 1}}, -0.3},                // range 1.3: step 0.1
+		{[][]float64{{-0.05, 0.9}}, -0.1},             // range 1.05: step 0.1
+		{[][]float64{{0.2, 0.9}}, 0.2},                // range 0.8: step 0.1
+		{[][]float64{{0.9834, 0.999}, {0.99}}, 0.983}, // range 0.0166: step 0.001
+		{[][]float64{{0.85, 0.95}}, 0.85},             // range 0.15: step 0.01
+		{[][]float64{{0.7, 0.95}}, 0.7},               // range 0.3: step 0.05
+		{[][]float64{{1, 1}}, 0.99},
+	} {
+		if got := cosineLo(tc.samples...); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("cosineLo(%v) = %v, want %v", tc.samples, got, tc.want)
+		}
 	}
 }

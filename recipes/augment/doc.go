@@ -12,7 +12,8 @@
 // (RGB) channels; saturation, hue and grayscale leave 1-channel images
 // alone, as torchvision does.
 //
-// Transforms: a Transform is a func(Image, *rand.Rand) Image that returns
+// Transforms: a Transform is a func(Image, *rand.Rand) Image (rand being
+// math/rand/v2, not math/rand) that returns
 // a new image and never modifies its input. Each step is a struct whose
 // fields are its parameters and whose Apply method is a Transform:
 // RandomResizedCrop, Resize, HorizontalFlip, PadCrop (pad + random crop),

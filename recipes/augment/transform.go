@@ -14,6 +14,10 @@ import (
 //
 //	invert := augment.Func(func(img augment.Image) augment.Image { ... })
 //	jitter := augment.Transform(func(img augment.Image, r *rand.Rand) augment.Image { ... })
+//
+// rand is math/rand/v2: a cell that imports "math/rand" (v1) gets
+// "cannot use type func(augment.Image,*rand.Rand) augment.Image as type
+// augment.Transform"; import "math/rand/v2" instead.
 type Transform func(img Image, rng *rand.Rand) Image
 
 // Func makes a deterministic func(Image) Image a Transform. f must not

@@ -69,3 +69,23 @@ func BenchmarkSelfPaced(b *testing.B) {
 		}
 	}
 }
+
+var sinkDist *nn.Tensor
+
+// BenchmarkCosineDistances: the dense cosine distance matrix of n 128-d
+// embeddings, as a cell computes it before DBSCAN.
+func BenchmarkCosineDistances(b *testing.B) {
+	for _, n := range []int{200, 2000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			f := clustered(rand.New(rand.NewPCG(1, uint64(n))), n, 128)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				d, err := CosineDistances(f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkDist = d
+			}
+		})
+	}
+}

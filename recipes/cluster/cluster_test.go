@@ -61,6 +61,12 @@ type vectors struct {
 		Labels            []int
 		Threshold         float64
 	}
+	Cosine struct {
+		Features, Dist tensorJSON
+		Eps            float64
+		MinSamples     int
+		Labels         []int
+	}
 }
 
 func load(t *testing.T) *vectors {

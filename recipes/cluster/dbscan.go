@@ -46,7 +46,7 @@ func (g *Graph) Dense() *nn.Tensor {
 // does on a float32 matrix. SpCL uses eps = 0.6, minSamples = 4.
 func DBSCAN(dist *nn.Tensor, eps float64, minSamples int) ([]int, error) {
 	if dist == nil || len(dist.Shape) != 2 || dist.Shape[0] != dist.Shape[1] {
-		return nil, fmt.Errorf("cluster: DBSCAN needs a square distance matrix, got %v", shapeOf(dist))
+		return nil, fmt.Errorf("cluster: DBSCAN needs a square distance matrix [N, N], got %v: for features, pass CosineDistances(features) or Jaccard(features, k1, k2)", shapeOf(dist))
 	}
 	if err := checkDBSCAN(eps, minSamples); err != nil {
 		return nil, err

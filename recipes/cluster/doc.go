@@ -7,7 +7,10 @@
 //   - DBSCAN on a precomputed distance matrix, label for label what
 //     scikit-learn's DBSCAN(metric="precomputed") returns (noise = -1);
 //   - SelfPaced: SpCL's reliability criteria (independence with eps+delta,
-//     compactness with eps-delta), as its training scripts apply them.
+//     compactness with eps-delta), as its training scripts apply them;
+//   - CosineDistances: the dense cosine distance matrix of embeddings, as
+//     scikit-learn's pairwise_distances(metric="cosine"), for DBSCAN on
+//     a few thousand points.
 //
 // # Shapes
 //

@@ -225,6 +225,67 @@ func (d *Dataset) Subset(indices []int) *Dataset {
 	return out
 }
 
+// Head returns a new dataset holding the first n samples (all of them
+// when n >= Len), as Subset does. It panics if n < 0.
+//
+//	first := test.Head(16)
+//	viz.LabeledImages(first.Images(), first.Labels, 8, first.Classes...)
+func (d *Dataset) Head(n int) *Dataset {
+	if n < 0 {
+		panic(fmt.Sprintf("data: Head(%d): n must not be negative", n))
+	}
+	return d.Subset(seq(min(n, d.Len())))
+}
+
+// Sample returns a new dataset of n samples drawn at random from seed
+// without replacement, stratified by label: each class keeps its share of
+// the dataset (rounded by largest remainder so that the shares add up to
+// n), and the samples keep their original order. n >= Len gives a copy of
+// the whole dataset. Use it to work on a small, balanced subset:
+//
+//	small := train.Sample(1024, 1)
+//
+// It panics if n < 0.
+func (d *Dataset) Sample(n int, seed uint64) *Dataset {
+	if n < 0 {
+		panic(fmt.Sprintf("data: Sample(%d): n must not be negative", n))
+	}
+	total := d.Len()
+	if n >= total {
+		return d.Subset(seq(total))
+	}
+	groups := d.byClass()
+	quota := make([]int, len(groups))
+	rem := make([]float64, len(groups))
+	given := 0
+	for g, idx := range groups {
+		exact := float64(n) * float64(len(idx)) / float64(total)
+		quota[g] = int(exact)
+		rem[g] = exact - float64(quota[g])
+		given += quota[g]
+	}
+	order := seq(len(groups))
+	sort.SliceStable(order, func(a, b int) bool { return rem[order[a]] > rem[order[b]] })
+	for k := 0; k < n-given; k++ {
+		quota[order[k]]++
+	}
+	rng := newRand(seed)
+	in := make([]bool, total)
+	for g, idx := range groups {
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		for _, i := range idx[:quota[g]] {
+			in[i] = true
+		}
+	}
+	picked := make([]int, 0, n)
+	for i, ok := range in {
+		if ok {
+			picked = append(picked, i)
+		}
+	}
+	return d.Subset(picked)
+}
+
 // shallowCopy returns a dataset sharing d's sample storage (which no
 // method ever modifies) with its own Labels, Index and Classes.
 func (d *Dataset) shallowCopy() *Dataset {

@@ -193,3 +193,71 @@ func TestBalancedSampler(t *testing.T) {
 		t.Error("same seed, different batches")
 	}
 }
+
+func TestHead(t *testing.T) {
+	d := toy(10, 3)
+	h := d.Head(4)
+	if !reflect.DeepEqual(h.Index, []int{0, 1, 2, 3}) || h.Image(3).Data[0] != 3 {
+		t.Errorf("Head(4): Index %v, row 3 holds %v", h.Index, h.Image(3).Data[0])
+	}
+	if d.Head(50).Len() != 10 || d.Head(0).Len() != 0 {
+		t.Errorf("Head(50) has %d samples, Head(0) %d; want 10 and 0", d.Head(50).Len(), d.Head(0).Len())
+	}
+}
+
+func TestSampleIsStratifiedAndExact(t *testing.T) {
+	// Classes of 50, 30 and 20 samples (labels by blocks).
+	n := 100
+	x := nn.New(n, 1, 2, 2)
+	labels := make([]int, n)
+	for i := range labels {
+		for j := range x.Row(i) {
+			x.Row(i)[j] = float32(i)
+		}
+		switch {
+		case i < 50:
+			labels[i] = 0
+		case i < 80:
+			labels[i] = 1
+		default:
+			labels[i] = 2
+		}
+	}
+	d := NewDataset("blocks", x, labels, []string{"a", "b", "c"})
+	for _, tc := range []struct {
+		n    int
+		want []int
+	}{
+		{10, []int{5, 3, 2}},
+		{7, []int{4, 2, 1}},     // exact shares 3.5, 2.1, 1.4: the largest remainder (0.5) gets the 7th
+		{99, []int{49, 30, 20}}, // 49.5, 29.7, 19.8: the two largest remainders round up
+		{0, []int{0, 0, 0}},
+	} {
+		s := d.Sample(tc.n, 3)
+		if s.Len() != tc.n || !reflect.DeepEqual(s.Counts(), tc.want) {
+			t.Errorf("Sample(%d): %d samples, counts %v; want counts %v", tc.n, s.Len(), s.Counts(), tc.want)
+		}
+		if !sort.IntsAreSorted(s.Index) {
+			t.Errorf("Sample(%d) is not in the original order: %v", tc.n, s.Index)
+		}
+		seen := map[int]bool{}
+		for i, idx := range s.Index {
+			if seen[idx] {
+				t.Fatalf("Sample(%d) drew index %d twice", tc.n, idx)
+			}
+			seen[idx] = true
+			if s.Image(i).Data[0] != float32(idx) || s.Labels[i] != labels[idx] {
+				t.Fatalf("Sample(%d) lost the row/label/index pairing at %d", tc.n, i)
+			}
+		}
+	}
+	if a, b := d.Sample(10, 3), d.Sample(10, 3); !reflect.DeepEqual(a.Index, b.Index) {
+		t.Error("same seed, different samples")
+	}
+	if a, b := d.Sample(10, 3), d.Sample(10, 4); reflect.DeepEqual(a.Index, b.Index) {
+		t.Error("different seeds, same samples")
+	}
+	if all := d.Sample(1000, 1); all.Len() != n || !reflect.DeepEqual(all.Index, d.Index) {
+		t.Errorf("Sample(1000) of 100: %d samples, want all in order", all.Len())
+	}
+}

@@ -10,10 +10,12 @@
 // A Dataset holds N samples (images [C, H, W] or feature rows [D]) with
 // Labels, Classes and Index, the row of each sample in the file it came
 // from. Images are stored as bytes and converted to float32 in [0, 1] by
-// Batch; tables and arrays are stored as float32. Subset, Split
-// (stratified), Shuffle, Batches (the last batch may be smaller) and
-// BalancedSampler (P classes x K instances per batch, for SupCon and SpCL)
-// never modify the dataset they are called on.
+// Batch; tables and arrays are stored as float32. Subset, Head, Sample
+// (a stratified random subset), Split (stratified), Shuffle, Batches (the
+// last batch may be smaller) and BalancedSampler (P classes x K instances
+// per batch, for SupCon and SpCL) never modify the dataset they are called
+// on. A Dataset returned as a notebook cell's value shows its size, shape
+// and classes with a thumbnail and a count per class (HTML).
 //
 // Formats: IDX (MNIST, Fashion-MNIST; gzip or not: LoadIDX, LoadMNIST,
 // LoadFashionMNIST, ReadIDX, WriteIDX), CIFAR-10/100 binary (LoadCIFAR10,

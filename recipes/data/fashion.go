@@ -80,7 +80,12 @@ func FashionMNIST() (train, test *Dataset) {
 // re-running a cell costs microseconds instead of a second; each call
 // returns datasets with their own Labels, Index and Classes.
 func LoadFashionMNIST(dir string) (train, test *Dataset, err error) {
-	return loadCached(dir, "fashion-mnist", FashionMNISTClasses)
+	train, test, err = loadCached(dir, "fashion-mnist", FashionMNISTClasses)
+	if errors.Is(err, fs.ErrNotExist) {
+		err = fmt.Errorf("%w (give the directory that holds the four IDX files; Debian's dataset-fashion-mnist "+
+			"installs them in %s, and data.FashionMNIST() falls back to the embedded subset)", err, FashionMNISTDir)
+	}
+	return train, test, err
 }
 
 // LoadMNIST reads MNIST from dir, with the same file names as

@@ -96,7 +96,7 @@ func TestFashionMNISTFallsBackToEmbedded(t *testing.T) {
 func TestLoadFashionMNISTErrorsNameTheFile(t *testing.T) {
 	dir := t.TempDir()
 	_, _, err := LoadFashionMNIST(dir)
-	wantErr(t, err, filepath.Join(dir, "train-images-idx3-ubyte"), "file not found")
+	wantErr(t, err, filepath.Join(dir, "train-images-idx3-ubyte"), "file not found", "dataset-fashion-mnist", FashionMNISTDir)
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("error %v is not fs.ErrNotExist", err)
 	}

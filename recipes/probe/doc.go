@@ -14,7 +14,9 @@
 // # Shapes
 //
 // Features are [N, D] row-major float32 (nn.Tensor), labels []int with
-// one entry per row, classes 0..C-1. Features are L2-normalised inside
+// one entry per row, classes 0..C-1. A tensor of more dimensions is read
+// as N rows of its trailing values, so images [N, C, H, W] give the
+// raw-pixel baseline: probe.KNN(train.Images(), train.Labels, ...). Features are L2-normalised inside
 // (on a copy: inputs are never modified) wherever the method is defined on
 // the sphere.
 //

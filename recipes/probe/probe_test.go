@@ -344,3 +344,37 @@ func TestInterrupted(t *testing.T) {
 		t.Error("Uniformity: got no error when interrupted")
 	}
 }
+
+// TestImagesAreRows pins that a tensor of images [N, C, H, W] is read as N
+// rows, the raw-pixel baseline a cell asks for with
+// probe.KNN(train.Images(), ...): same answers as the flattened [N, D].
+func TestImagesAreRows(t *testing.T) {
+	v := load(t)
+	train, test := v.KNN.Train.tensor(), v.KNN.Test.tensor()
+	d := train.Cols()
+	if d%2 != 0 {
+		t.Fatalf("test vectors of odd dimension %d", d)
+	}
+	as4D := func(x *nn.Tensor) *nn.Tensor { return nn.FromSlice(x.Data, x.Rows(), 1, 2, d/2) }
+	flat, err := KNN(train, v.KNN.TrainLabels, test, v.KNN.TestLabels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := KNN(as4D(train), v.KNN.TrainLabels, as4D(test), v.KNN.TestLabels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Top1 != flat.Top1 || img.Top5 != flat.Top5 {
+		t.Errorf("KNN on [N, 1, 2, %d]: top-1 %v top-5 %v; on [N, %d]: %v %v", d/2, img.Top1, img.Top5, d, flat.Top1, flat.Top5)
+	}
+	lin, err := Linear(as4D(train), v.KNN.TrainLabels, as4D(test), v.KNN.TestLabels)
+	if err != nil {
+		t.Fatalf("Linear on images: %v", err)
+	}
+	if lin.Probe.W.Cols() != d {
+		t.Errorf("Linear on images: weights %v, want [C, %d]", lin.Probe.W.Shape, d)
+	}
+	if _, err := KNN(nn.New(4), []int{0, 1, 0, 1}, nn.New(4), nil); err == nil || !strings.Contains(err.Error(), "[N, D]") {
+		t.Errorf("KNN of a 1-D tensor: error %v, want one naming the shape", err)
+	}
+}

@@ -10,21 +10,27 @@ import (
 	"github.com/gocontrast/contrast/recipes/nn"
 )
 
-// features checks that x is a non-empty [N, D] tensor without NaN or Inf.
+// features checks that x is a non-empty [N, D] tensor, or [N, ...] read
+// as N rows of D values (images [N, C, H, W] give the raw-pixel baseline),
+// without NaN or Inf, and returns N and D.
 func features(name string, x *nn.Tensor) (int, int, error) {
-	if x == nil || len(x.Shape) != 2 || x.Shape[0] == 0 || x.Shape[1] == 0 {
+	d := 0
+	if x != nil && len(x.Shape) >= 2 {
+		d = x.Cols()
+	}
+	if d == 0 || x.Shape[0] == 0 || len(x.Data) != x.Shape[0]*d {
 		var s any = "nil"
 		if x != nil {
 			s = x.Shape
 		}
-		return 0, 0, fmt.Errorf("probe: %s must be features [N, D] with N, D > 0, got %v", name, s)
+		return 0, 0, fmt.Errorf("probe: %s must be features [N, D] (or [N, ...], read as N rows) with N, D > 0, got %v", name, s)
 	}
 	for i, v := range x.Data {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return 0, 0, fmt.Errorf("probe: %s has %v at row %d, column %d", name, v, i/x.Shape[1], i%x.Shape[1])
+			return 0, 0, fmt.Errorf("probe: %s has %v at row %d, column %d", name, v, i/d, i%d)
 		}
 	}
-	return x.Shape[0], x.Shape[1], nil
+	return x.Shape[0], d, nil
 }
 
 // checkLabels checks that labels has n entries, all >= 0, and returns
@@ -45,7 +51,7 @@ func checkLabels(name string, labels []int, n int) (int, error) {
 
 // unit returns a copy of x with L2-normalised rows.
 func unit(x *nn.Tensor) []float32 {
-	n, d := x.Shape[0], x.Shape[1]
+	n, d := x.Rows(), x.Cols()
 	out := make([]float32, n*d)
 	for i := 0; i < n; i++ {
 		r := x.Data[i*d : (i+1)*d]

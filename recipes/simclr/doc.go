@@ -18,5 +18,11 @@
 //
 // Train never panics on bad input: a Run carries the error (Err) and
 // renders it. An interrupted Train keeps the weights reached so far;
-// Continue resumes it.
+// Continue resumes it. New builds the model without training it, for the
+// untrained baseline that before/after figures compare against:
+//
+//	run := simclr.New(train, cfg)
+//	before := run.Embed(test)
+//	run.Continue(train, cfg.Epochs)
+//	viz.SimilarityHistBeforeAfter(before, run.Embed(test), test.Labels)
 package simclr

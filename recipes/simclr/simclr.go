@@ -3,8 +3,6 @@ package simclr
 import (
 	"errors"
 	"fmt"
-	"html"
-	"strings"
 
 	"github.com/gocontrast/contrast/recipes/augment"
 	"github.com/gocontrast/contrast/recipes/data"
@@ -131,6 +129,25 @@ type Run struct {
 // Train trains a new encoder on ds with cfg. It always returns a Run: check
 // Run.Err (a Run returned as a cell's value shows it).
 func Train(ds *data.Dataset, cfg Config) *Run {
+	r := New(ds, cfg)
+	if r.Err != nil {
+		return r
+	}
+	return r.Continue(ds, r.Config.Epochs)
+}
+
+// New builds the model of a run on ds with cfg, as Train does, without
+// training it. Its Embed gives the untrained baseline that training is
+// measured against, and Continue trains it:
+//
+//	run := simclr.New(train, cfg)
+//	before := run.Embed(test) // the random encoder
+//	run.Continue(train, cfg.Epochs)
+//	after := run.Embed(test)
+//
+// New followed by Continue(ds, cfg.Epochs) is the same run as Train. Like
+// Train it never panics on bad input: check Run.Err.
+func New(ds *data.Dataset, cfg Config) *Run {
 	r := &Run{Config: cfg}
 	if ds == nil || ds.Len() == 0 {
 		r.Err = errors.New("simclr: the dataset is empty: load one with data.FashionMNIST() or data.LoadIDX")
@@ -147,9 +164,7 @@ func Train(ds *data.Dataset, cfg Config) *Run {
 	}
 	if err := r.build(); err != nil {
 		r.Err = err
-		return r
 	}
-	r.Continue(ds, r.Config.Epochs)
 	return r
 }
 
@@ -195,8 +210,16 @@ func outWidth(enc *nn.Sequential, shape []int) int {
 func (r *Run) Continue(ds *data.Dataset, epochs int) *Run {
 	if r.Trainer == nil {
 		if r.Err == nil {
-			r.Err = errors.New("simclr: this Run has no model; start with simclr.Train")
+			r.Err = errors.New("simclr: this Run has no model; start with simclr.Train or simclr.New")
 		}
+		return r
+	}
+	if ds == nil || ds.Len() < 2 {
+		r.Err = errors.New("simclr: Continue needs a dataset of at least 2 images")
+		return r
+	}
+	if epochs < 0 {
+		r.Err = fmt.Errorf("simclr: Continue(ds, %d): epochs must not be negative", epochs)
 		return r
 	}
 	if got := ds.Shape(); !equal(got, r.shape) {
@@ -259,7 +282,10 @@ func (r *Run) Embed(ds *data.Dataset) *nn.Tensor {
 // EmbedErr is Embed returning its error.
 func (r *Run) EmbedErr(ds *data.Dataset) (*nn.Tensor, error) {
 	if r.Encoder == nil {
-		return nil, errors.New("simclr: this Run has no model; start with simclr.Train")
+		return nil, errors.New("simclr: this Run has no model; start with simclr.Train or simclr.New")
+	}
+	if ds == nil || ds.Len() == 0 {
+		return nil, errors.New("simclr: Embed needs a non-empty dataset")
 	}
 	if got := ds.Shape(); !equal(got, r.shape) {
 		return nil, fmt.Errorf("simclr: the dataset holds items of shape %v, the encoder expects %v", got, r.shape)
@@ -274,31 +300,4 @@ func (r *Run) Losses() []float64 {
 		return nil
 	}
 	return r.Trainer.Losses()
-}
-
-// String summarises the run.
-func (r *Run) String() string {
-	var sb strings.Builder
-	c := r.Config
-	fmt.Fprintf(&sb, "SimCLR run: %s encoder, %d-layer head, tau %g, batch %d, %s lr %g", c.Encoder, c.HeadLayers, c.Temperature, c.BatchSize, c.Optimizer, c.LR)
-	if r.Trainer != nil {
-		ls := r.Trainer.Losses()
-		fmt.Fprintf(&sb, "; %d steps", r.Trainer.Step)
-		if len(ls) > 0 {
-			fmt.Fprintf(&sb, ", loss %.4f -> %.4f", ls[0], ls[len(ls)-1])
-		}
-	}
-	if r.Err != nil {
-		fmt.Fprintf(&sb, "; error: %v", r.Err)
-	}
-	return sb.String()
-}
-
-// HTML renders the run's summary for notebooks.
-func (r *Run) HTML() string {
-	s := html.EscapeString(r.String())
-	if r.Err != nil {
-		return `<div style="color:#b00">` + s + `</div>`
-	}
-	return "<div>" + s + "</div>"
 }

@@ -17,7 +17,10 @@ It writes vectors.json beside this file:
 - "selfpaced": DBSCAN at eps, eps-delta, eps+delta on those distances and
   the pseudo-labels after SpCL's reliability criteria, following its
   training script (threshold fixed at the first epoch, reused at the
-  second), with un-clustered points as -1.
+  second), with un-clustered points as -1;
+- "cosine": features of several norms (one zero row), scikit-learn's
+  pairwise_distances(metric="cosine") of them and DBSCAN(eps=0.1,
+  min_samples=3) labels on those distances.
 """
 import json
 import os
@@ -25,6 +28,7 @@ import os
 import numpy as np
 import sklearn
 from sklearn.cluster import DBSCAN
+from sklearn.metrics import pairwise_distances
 
 rng = np.random.default_rng(7)
 
@@ -187,11 +191,24 @@ for epoch in range(2):
     print("self-paced epoch %d: %d raw clusters, %d points kept of %d clustered, threshold %.4f"
           % (epoch, max(res["raw"]) + 1, kept, sum(1 for v in res["raw"] if v >= 0), res["threshold"]))
 
+# --- cosine distances (their own generator, so the cases above stay as
+# they were) ------------------------------------------------------------------
+cos_rng = np.random.default_rng(23)
+cos_feat = blobs_features(cos_rng, 4, 6, 8, 0.3)
+cos_feat = cos_feat * cos_rng.uniform(0.5, 3, (len(cos_feat), 1))  # norms other than 1
+cos_feat[5] = 0  # a zero row: distance 1 to every other row
+cos_feat = cos_feat.astype(np.float32)
+cos_dist = pairwise_distances(cos_feat, metric="cosine").astype(np.float32)
+cos_labels = DBSCAN(eps=0.1, min_samples=3, metric="precomputed").fit_predict(cos_dist)
+cosine = {"features": tj(cos_feat), "dist": tj(cos_dist), "eps": 0.1, "minSamples": 3,
+          "labels": [int(v) for v in cos_labels]}
+print("cosine: %d clusters, %d noise points" % (cos_labels.max() + 1, int((cos_labels == -1).sum())))
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors.json")
 with open(out + ".tmp", "w") as fh:
     json.dump({"generator": "recipes/cluster/testdata/gen_vectors.py", "sklearn": sklearn.__version__,
                "dbscan": dbscan_cases, "jaccardFeatures": tj(feat), "jaccard": jaccard_cases,
-               "selfpaced": sp_epochs}, fh)
+               "selfpaced": sp_epochs, "cosine": cosine}, fh)
     fh.flush()
     os.fsync(fh.fileno())
 os.replace(out + ".tmp", out)
