@@ -7,6 +7,7 @@ package session
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/gocontrast/contrast/display"
 )
@@ -36,6 +37,11 @@ type Options struct {
 
 	// HistoryFile, if set, is where history persists across sessions.
 	HistoryFile string
+
+	// InterruptGrace is how long an interrupted cell may take to stop
+	// (compiled helpers return at their next check of display.Context)
+	// before Execute returns anyway. Zero means 3 seconds.
+	InterruptGrace time.Duration
 }
 
 // Result is what Execute returns.
@@ -47,9 +53,18 @@ type Result struct {
 	// nil when the cell has none (or it is a statement, or its value is
 	// of no interest, e.g. a call returning nothing).
 	Value display.Bundle
+	// Metadata is the display metadata of Value, when the value supplies
+	// some (display.Metadataer), or nil.
+	Metadata map[string]any
 	// Err is non-nil when the cell failed to compile, panicked, or was
 	// interrupted.
 	Err *Error
+	// Page is help text for the front end's pager (Jupyter's "page"
+	// payload: {"source": "page", "data": Page, "start": 0}), or nil. A
+	// cell whose last line asks for help, as in IPython ("strings.Split?",
+	// "?x", "f??" for the source too), runs its other lines and pages the
+	// inspection of the name.
+	Page display.Bundle
 }
 
 // Error describes a failed cell in Jupyter's terms.
@@ -88,6 +103,16 @@ type HistoryEntry struct {
 	Line    int // execution count
 	Input   string
 	Output  string // text/plain of the result, if any
+}
+
+// HistorySearcher is an optional ability of an Engine, found by a type
+// assertion: history search that may keep repeated inputs (Jupyter's
+// history_request with unique=false). *Session has it.
+type HistorySearcher interface {
+	// HistorySearch returns the last n entries (all with n <= 0) whose
+	// input matches the glob pattern, oldest first; unique keeps only the
+	// last run of each distinct input.
+	HistorySearch(pattern string, n int, unique bool) []HistoryEntry
 }
 
 // Engine is the method set front ends use; *Session implements it.

@@ -1,0 +1,6 @@
+package blas
+
+func hasAsm() bool {
+	setImpl(true)
+	return asmOn
+}

@@ -1,0 +1,5 @@
+package session
+
+import "os"
+
+func osStdout() *os.File { return os.Stdout }
