@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -48,10 +47,7 @@ func benchTSNE(args []string, stdout, stderr io.Writer) error {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
+		return errUsage // -h included, as the other commands do
 	}
 	if *n < 100 || *n > 70000 {
 		fmt.Fprintln(stderr, "contrast bench tsne: --n must be between 100 and 70000")
@@ -93,7 +89,7 @@ func benchTSNE(args []string, stdout, stderr io.Writer) error {
 	}
 	ours := time.Since(start)
 	ourPath := filepath.Join(*dir, "contrast.npy")
-	if err := writeNPYFloat32(ourPath, res.Float32(), res.N, res.Dims); err != nil {
+	if err := writeEmbedding(ourPath, res.Float32(), res.N, res.Dims); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "  %.1fs (neighbours and P %.1fs, %d iterations %.1fs; %s neighbours, %s repulsion)\n",
