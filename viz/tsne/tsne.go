@@ -164,6 +164,14 @@ func EmbedContext(ctx context.Context, x []float32, n, d int, cfg Config) (*Resu
 	}
 	rng := rand.New(rand.NewPCG(c.Seed, 0x7453_4e45)) // "tSNE"
 	start := time.Now()
+	var prog *display.Progress
+	if c.Progress {
+		// Shown from the start, so that the neighbour search (seconds at
+		// 70,000 points) is visibly under way.
+		prog = display.NewProgress(c.Iterations, "t-SNE (finding neighbours)")
+		prog.Set(0)
+		defer prog.Done()
+	}
 
 	data := x
 	if c.Metric == "cosine" {
@@ -221,7 +229,7 @@ func EmbedContext(ctx context.Context, x []float32, n, d int, cfg Config) (*Resu
 	rep := c.newRepulsion(n)
 	res.Method = rep.name()
 	start = time.Now()
-	err = optimize(ctx, p, y, c, rep, res, perm)
+	err = optimize(ctx, p, y, c, rep, res, perm, prog)
 	res.OptimizeTime = time.Since(start)
 	res.Y = y
 	if perm != nil {
@@ -380,7 +388,7 @@ func normalizeRows(x []float32, n, d int) ([]float32, error) {
 // momentum*update - lr*gains*grad, clipped to MaxStepNorm per point; the
 // embedding is re-centred after each step. The update is reset when early
 // exaggeration ends, as openTSNE's two optimise calls do.
-func optimize(ctx context.Context, p *sparseP, y []float64, c resolved, rep repulsion, res *Result, perm []int32) error {
+func optimize(ctx context.Context, p *sparseP, y []float64, c resolved, rep repulsion, res *Result, perm []int32, prog *display.Progress) error {
 	n, dims := p.n, c.Dims
 	obj := newObjective(p, dims, c.Threads, rep)
 	grad := make([]float64, n*dims)
@@ -389,10 +397,8 @@ func optimize(ctx context.Context, p *sparseP, y []float64, c resolved, rep repu
 	for i := range gains {
 		gains[i] = 1
 	}
-	var prog *display.Progress
-	if c.Progress {
-		prog = display.NewProgress(c.Iterations, fmt.Sprintf("t-SNE %s", rep.name()))
-		defer prog.Done()
+	if prog != nil {
+		prog.SetLabel(fmt.Sprintf("t-SNE (%s)", rep.name()))
 	}
 	total := c.Iterations
 	for it := 0; it < total; it++ {
