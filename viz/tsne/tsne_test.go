@@ -468,3 +468,43 @@ func TestProgressShowsKL(t *testing.T) {
 		t.Errorf("cancelled cell: error %v, want ErrInterrupted", err)
 	}
 }
+
+// TestCosineMetric: points on three rays with random lengths are three
+// tight groups by angle but overlap by Euclidean distance, so only the
+// cosine metric separates them.
+func TestCosineMetric(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	const n, d = 450, 8
+	dirs := make([][]float64, 3)
+	for c := range dirs {
+		dirs[c] = make([]float64, d)
+		for k := range d {
+			dirs[c][k] = rng.NormFloat64()
+		}
+	}
+	x := make([]float32, n*d)
+	labels := make([]int, n)
+	for i := range n {
+		c := i % 3
+		labels[i] = c
+		r := 0.2 + 20*rng.Float64()
+		for k := range d {
+			x[i*d+k] = float32(r * (dirs[c][k] + 0.02*rng.NormFloat64()))
+		}
+	}
+	agree := map[string]float64{}
+	for _, metric := range []string{"cosine", "euclidean"} {
+		res, err := EmbedContext(context.Background(), x, n, d, Config{Metric: metric, Seed: 1, Iterations: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		agree[metric] = knnLabelAgreement(res.Y, 2, labels, 5)
+	}
+	t.Logf("5-NN label agreement: %v", agree)
+	if agree["cosine"] < 0.99 {
+		t.Errorf("cosine: 5-NN label agreement %.3f, want >= 0.99", agree["cosine"])
+	}
+	if agree["euclidean"] >= agree["cosine"] {
+		t.Errorf("euclidean agreement %.3f >= cosine %.3f: the test does not tell the metrics apart", agree["euclidean"], agree["cosine"])
+	}
+}
