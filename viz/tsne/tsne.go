@@ -173,35 +173,10 @@ func EmbedContext(ctx context.Context, x []float32, n, d int, cfg Config) (*Resu
 		defer prog.Done()
 	}
 
-	data := x
-	if c.Metric == "cosine" {
-		data, err = normalizeRows(x, n, d)
-		if err != nil {
-			return nil, err
-		}
-	}
 	k := min(n-1, int(3*c.Perplexity))
-	var nb *neighbors
-	knn := c.Neighbors
-	if knn == "auto" {
-		knn = "exact"
-		if n > exactKNNMax {
-			knn = "approx"
-		}
-	}
-	if knn == "exact" {
-		nb, err = knnExact(ctx, data, n, d, k, c.Threads)
-	} else {
-		nb, err = knnApprox(ctx, data, n, d, k, c.Threads, rng.Uint64())
-	}
+	nb, knn, err := findNeighbors(ctx, x, n, d, k, c.Metric, c.Neighbors, c.Threads, rng.Uint64())
 	if err != nil {
-		return nil, fmt.Errorf("%w during the neighbour search: %w", ErrInterrupted, err)
-	}
-	if c.Metric == "cosine" {
-		// |a-b|^2 = 2 - 2cos for unit rows, so (1-cos)^2 = (|a-b|^2/2)^2.
-		for i, v := range nb.dist {
-			nb.dist[i] = v * v / 4
-		}
+		return nil, err
 	}
 	// Renumber the points so that neighbours sit close in memory: the
 	// attractive forces then read nearby coordinates (at 70,000 points
@@ -251,6 +226,43 @@ func permuteRows(y []float64, perm []int32, dims int, inverse bool) []float64 {
 		}
 	}
 	return out
+}
+
+// findNeighbors returns each point's k nearest neighbours under metric
+// with squared distances (for "cosine", (1 - cos)^2, as openTSNE squares
+// its distances), by the search method ("auto", "exact" or "approx") it
+// also returns resolved.
+func findNeighbors(ctx context.Context, x []float32, n, d, k int, metric, method string, threads int, seed uint64) (*neighbors, string, error) {
+	data := x
+	if metric == "cosine" {
+		var err error
+		if data, err = normalizeRows(x, n, d); err != nil {
+			return nil, "", err
+		}
+	}
+	if method == "auto" {
+		method = "exact"
+		if n > exactKNNMax {
+			method = "approx"
+		}
+	}
+	var nb *neighbors
+	var err error
+	if method == "exact" {
+		nb, err = knnExact(ctx, data, n, d, k, threads)
+	} else {
+		nb, err = knnApprox(ctx, data, n, d, k, threads, seed)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("%w during the neighbour search: %w", ErrInterrupted, err)
+	}
+	if metric == "cosine" {
+		// |a-b|^2 = 2 - 2cos for unit rows, so (1-cos)^2 = (|a-b|^2/2)^2.
+		for i, v := range nb.dist {
+			nb.dist[i] = v * v / 4
+		}
+	}
+	return nb, method, nil
 }
 
 // resolved is a Config with defaults filled in and names checked.

@@ -469,17 +469,17 @@ func TestProgressShowsKL(t *testing.T) {
 	}
 }
 
-// TestCosineMetric: points on three rays with random lengths are three
-// tight groups by angle but overlap by Euclidean distance, so only the
-// cosine metric separates them.
+// TestCosineMetric: the cosine neighbours and distances match a brute
+// force over 1 - cos, and points on three rays with log-uniform lengths
+// (0.05 to 20), three groups by angle, embed as three groups.
 func TestCosineMetric(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
-	const n, d = 450, 8
+	const n, d, k = 450, 8, 30
 	dirs := make([][]float64, 3)
 	for c := range dirs {
 		dirs[c] = make([]float64, d)
-		for k := range d {
-			dirs[c][k] = rng.NormFloat64()
+		for j := range d {
+			dirs[c][j] = rng.NormFloat64()
 		}
 	}
 	x := make([]float32, n*d)
@@ -487,24 +487,42 @@ func TestCosineMetric(t *testing.T) {
 	for i := range n {
 		c := i % 3
 		labels[i] = c
-		r := 0.2 + 20*rng.Float64()
-		for k := range d {
-			x[i*d+k] = float32(r * (dirs[c][k] + 0.02*rng.NormFloat64()))
+		r := math.Exp(6*rng.Float64() - 3)
+		for j := range d {
+			x[i*d+j] = float32(r * (dirs[c][j] + 0.3*rng.NormFloat64()))
 		}
 	}
-	agree := map[string]float64{}
-	for _, metric := range []string{"cosine", "euclidean"} {
-		res, err := EmbedContext(context.Background(), x, n, d, Config{Metric: metric, Seed: 1, Iterations: 500})
-		if err != nil {
-			t.Fatal(err)
+	nb, _, err := findNeighbors(context.Background(), x, n, d, k, "cosine", "exact", 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cos := func(i, j int) float64 {
+		var ab, aa, bb float64
+		for c := range d {
+			a, b := float64(x[i*d+c]), float64(x[j*d+c])
+			ab, aa, bb = ab+a*b, aa+a*a, bb+b*b
 		}
-		agree[metric] = knnLabelAgreement(res.Y, 2, labels, 5)
+		return ab / math.Sqrt(aa*bb)
 	}
-	t.Logf("5-NN label agreement: %v", agree)
-	if agree["cosine"] < 0.99 {
-		t.Errorf("cosine: 5-NN label agreement %.3f, want >= 0.99", agree["cosine"])
+	for i := range n {
+		ds := make([]float64, 0, n-1)
+		for j := range n {
+			if j != i {
+				ds = append(ds, (1-cos(i, j))*(1-cos(i, j)))
+			}
+		}
+		slices.Sort(ds)
+		for s := range k {
+			if got := nb.dist[i*k+s]; math.Abs(got-ds[s]) > 1e-5*ds[s]+1e-9 {
+				t.Fatalf("point %d neighbour %d: (1-cos)^2 = %v, brute force %v", i, s, got, ds[s])
+			}
+		}
 	}
-	if agree["euclidean"] >= agree["cosine"] {
-		t.Errorf("euclidean agreement %.3f >= cosine %.3f: the test does not tell the metrics apart", agree["euclidean"], agree["cosine"])
+	res, err := EmbedContext(context.Background(), x, n, d, Config{Metric: "cosine", Seed: 1, Iterations: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := knnLabelAgreement(res.Y, 2, labels, 5); got < 0.99 {
+		t.Errorf("cosine: 5-NN label agreement %.3f, want >= 0.99", got)
 	}
 }
