@@ -35,8 +35,12 @@ func randomInit(n, dims int, rng *rand.Rand) []float64 {
 // randomised subspace iteration (Halko, Martinsson & Tropp 2011,
 // arXiv:0909.4061) on at most pcaMaxRows sampled rows, which is ample for
 // an initialisation; each axis's sign is fixed so that its largest entry
-// is positive. It returns nil when the data has no spread.
+// is positive. It returns nil when the data has no spread or fewer
+// columns than dims (the caller then initialises at random).
 func pcaInit(x []float32, n, d, dims int, rng *rand.Rand) []float64 {
+	if d < dims {
+		return nil
+	}
 	mean := make([]float64, d)
 	for i := range n {
 		for c, v := range x[i*d : i*d+d] {

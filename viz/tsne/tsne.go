@@ -66,7 +66,8 @@ type Config struct {
 	// iterations (display.NewProgress).
 	Progress bool
 	// Init is the initial embedding: "pca" [default] or "random"
-	// (Gaussian); both have standard deviation 1e-4.
+	// (Gaussian); both have standard deviation 1e-4. "pca" falls back to
+	// random when the data has no spread or fewer columns than Dims.
 	Init string
 	// MaxStepNorm clips each point's update to this length [5, openTSNE's
 	// max_step_norm]; negative means no clipping.

@@ -526,3 +526,34 @@ func TestCosineMetric(t *testing.T) {
 		t.Errorf("cosine: 5-NN label agreement %.3f, want >= 0.99", got)
 	}
 }
+
+// TestDegenerateInputs: the fewest points allowed and data without any
+// spread (every row equal) give finite embeddings, not panics or NaN.
+func TestDegenerateInputs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		x    []float32
+		n, d int
+	}{
+		{"4 points", []float32{0, 0, 1, 0, 0, 1, 5, 5}, 4, 2},
+		{"identical rows", make([]float32, 60*3), 60, 3},
+		{"one column", []float32{1, 2, 3, 10, 11, 12, 20, 21, 22, 23}, 10, 1},
+	} {
+		for _, method := range []string{"exact", "fft", "barnes-hut"} {
+			res, err := EmbedContext(context.Background(), tc.x, tc.n, tc.d, Config{Method: method, Iterations: 100})
+			if err != nil {
+				t.Errorf("%s, %s: %v", tc.name, method, err)
+				continue
+			}
+			for _, v := range res.Y {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Errorf("%s, %s: non-finite coordinate", tc.name, method)
+					break
+				}
+			}
+			if math.IsNaN(res.KL) {
+				t.Errorf("%s, %s: KL is NaN", tc.name, method)
+			}
+		}
+	}
+}
