@@ -143,7 +143,7 @@ func demo(o demoOptions, stdout, log io.Writer) error {
 	cfg.Quiet = o.quiet
 
 	// The untrained encoder is the baseline every metric is compared to.
-	base := simclr.Train(train, func() simclr.Config { c := cfg; c.Epochs = 0; c.Quiet = true; return c }())
+	base := simclr.New(train, cfg)
 	if base.Err != nil {
 		return base.Err
 	}

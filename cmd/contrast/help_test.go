@@ -19,11 +19,12 @@ func TestHelpGolden(t *testing.T) {
 		code   int
 	}{
 		{"help.golden", []string{"help"}, 0},
-		{"kernel.golden", []string{"kernel", "-h"}, 2},
-		{"install.golden", []string{"install", "-h"}, 2},
-		{"version.golden", []string{"version", "-h"}, 2},
-		{"bench_kernel.golden", []string{"bench", "kernel", "-h"}, 2},
-		{"demo.golden", []string{"demo", "-h"}, 2},
+		{"kernel.golden", []string{"kernel", "-h"}, 0},
+		{"install.golden", []string{"install", "-h"}, 0},
+		{"version.golden", []string{"version", "-h"}, 0},
+		{"bench_kernel.golden", []string{"bench", "kernel", "-h"}, 0},
+		{"demo.golden", []string{"demo", "-h"}, 0},
+		{"help_demo.golden", []string{"help", "demo"}, 0},
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
@@ -109,5 +110,32 @@ func TestInstallUser(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "kernels", "contrast", "kernel.json")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestUsageErrorsExit2 pins the other half of the convention: a bad command
+// line prints the usage and exits 2, asking for help exits 0.
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"no-such-command"},
+		{"demo", "-no-such-flag"},
+		{"demo", "extra-argument"},
+		{"install", "--user", "--prefix", "/tmp/x"},
+		{"bench", "no-such-benchmark"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != 2 {
+			t.Errorf("%q: exit code %d want 2", args, code)
+		}
+		if stderr.Len() == 0 {
+			t.Errorf("%q: nothing on stderr; a usage error must say what was wrong", args)
+		}
+	}
+	for _, args := range [][]string{{"demo", "--help"}, {"demo", "-help"}, {"help", "install"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != 0 {
+			t.Errorf("%q: exit code %d want 0", args, code)
+		}
 	}
 }

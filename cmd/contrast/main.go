@@ -44,8 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				return exit(c.run([]string{"-h"}, stdout, stderr), stderr)
+			if _, ok := commands[args[1]]; ok {
+				return run(append([]string{args[1], "-h"}, args[2:]...), stdout, stderr)
 			}
 			fmt.Fprintf(stderr, "contrast: unknown command %q\n", args[1])
 			return 2
@@ -58,7 +58,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "contrast: unknown command %q; run 'contrast help' for the list\n", name)
 		return 2
 	}
-	return exit(c.run(args[1:], stdout, stderr), stderr)
+	err := c.run(args[1:], stdout, stderr)
+	if err == errUsage && helpRequested(args[1:]) {
+		return 0 // usage printed because it was asked for
+	}
+	return exit(err, stderr)
+}
+
+// helpRequested reports whether a command line asks for help (-h, -help,
+// --help before any "--"), so that printing the usage is a success.
+func helpRequested(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 func exit(err error, stderr io.Writer) int {

@@ -10,9 +10,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/gocontrast/contrast/internal/atomicfile"
 )
 
 // Checkpoint file format, version 1 (all integers little-endian):
@@ -99,39 +100,6 @@ func SaveCheckpoint(path string, model Module, opt Optimizer, info CheckpointInf
 	crc := crc32.Checksum(buf.Bytes(), crc32.MakeTable(crc32.Castagnoli))
 	binary.Write(&buf, binary.LittleEndian, crc)
 	return writeFileAtomic(path, buf.Bytes())
-}
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path, so readers see the old file or the new one.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("nn: writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("nn: writing %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("nn: writing %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("nn: writing %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("nn: writing %s: %w", path, err)
-	}
-	if d, e := os.Open(dir); e == nil { // persist the rename
-		d.Sync()
-		d.Close()
-	}
-	return nil
 }
 
 // ErrCorrupt is wrapped by the errors LoadCheckpoint returns for a
@@ -258,4 +226,12 @@ func (t *Trainer) Load(path string) (map[string]string, error) {
 	t.Step, t.BaseLR = info.Step, info.BaseLR
 	t.epochStart = time.Time{}
 	return info.Meta, nil
+}
+
+// writeFileAtomic writes data to path atomically (see internal/atomicfile).
+func writeFileAtomic(path string, data []byte) error {
+	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("nn: %w", err)
+	}
+	return nil
 }

@@ -105,7 +105,8 @@ func (c *Conv2d) Forward(x *Tensor, train bool) *Tensor {
 	mustRank("Conv2d", x, 4, "[N, H, W, C] (NHWC)")
 	n, h, w, ci := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 	if ci != c.InC {
-		panic(fmt.Sprintf("nn: Conv2d expects %d input channels (NHWC, last dimension), got shape %v", c.InC, x.Shape))
+		panic(fmt.Sprintf("nn: Conv2d expects %d input channels, got %d: images [N, C, H, W] = [%d %d %d %d] (the engine holds them channels-last, %v); "+
+			"build the encoder for %d channels (e.g. ConvNetConfig.InChannels = %d) or convert the images", c.InC, ci, n, ci, h, w, x.Shape, ci, ci))
 	}
 	c.oh, c.ow = c.OutSize(h, w)
 	if c.oh <= 0 || c.ow <= 0 {

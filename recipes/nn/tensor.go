@@ -1,6 +1,10 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Tensor is a dense float32 array in row-major order. A batch of feature
 // vectors is a Tensor of shape [N, D]; a batch of images is [N, C, H, W].
@@ -70,5 +74,113 @@ func (t *Tensor) Clone() *Tensor {
 	return &Tensor{Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)}
 }
 
-// String describes the shape, e.g. "Tensor[512 128]".
-func (t *Tensor) String() string { return fmt.Sprintf("Tensor%v", t.Shape) }
+// String shows the shape and the values as NumPy prints an array: rows
+// on their own lines, and, above 1000 elements, only the first and last
+// three entries of each dimension around "...":
+//
+//	Tensor[2 3]
+//	[[ 0.1     -2       3.5   ]
+//	 [ 4       5        6     ]]
+func (t *Tensor) String() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Tensor%v", t.Shape)
+	if t == nil || len(t.Shape) == 0 && len(t.Data) == 0 {
+		return sb.String()
+	}
+	n := 1
+	for _, d := range t.Shape {
+		n *= d
+	}
+	if n != len(t.Data) {
+		fmt.Fprintf(&sb, " (inconsistent: %d values)", len(t.Data))
+		return sb.String()
+	}
+	if n == 0 {
+		return sb.String()
+	}
+	summarise := n > 1000
+	// format every shown value first, to align the columns
+	width := 0
+	eachShown(t.Shape, summarise, func(flat int) {
+		width = max(width, len(formatValue(t.Data[flat])))
+	})
+	sb.WriteByte('\n')
+	writeDim(&sb, t, 0, 0, summarise, width)
+	return sb.String()
+}
+
+const edgeItems = 3
+
+// shownIndices lists the indices of a dimension of size d that are printed.
+func shownIndices(d int, summarise bool) (idx []int, gap int) {
+	if !summarise || d <= 2*edgeItems {
+		idx = make([]int, d)
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx, -1
+	}
+	for i := 0; i < edgeItems; i++ {
+		idx = append(idx, i)
+	}
+	for i := d - edgeItems; i < d; i++ {
+		idx = append(idx, i)
+	}
+	return idx, edgeItems
+}
+
+func eachShown(shape []int, summarise bool, f func(flat int)) {
+	var rec func(dim, base int)
+	rec = func(dim, base int) {
+		if dim == len(shape) {
+			f(base)
+			return
+		}
+		stride := 1
+		for _, d := range shape[dim+1:] {
+			stride *= d
+		}
+		idx, _ := shownIndices(shape[dim], summarise)
+		for _, i := range idx {
+			rec(dim+1, base+i*stride)
+		}
+	}
+	rec(0, 0)
+}
+
+func writeDim(sb *strings.Builder, t *Tensor, dim, base int, summarise bool, width int) {
+	if dim == len(t.Shape) {
+		fmt.Fprintf(sb, "%-*s", width, formatValue(t.Data[base]))
+		return
+	}
+	stride := 1
+	for _, d := range t.Shape[dim+1:] {
+		stride *= d
+	}
+	idx, gap := shownIndices(t.Shape[dim], summarise)
+	sb.WriteByte('[')
+	last := dim == len(t.Shape)-1
+	for k, i := range idx {
+		if k > 0 {
+			if last {
+				sb.WriteByte(' ')
+			} else {
+				sb.WriteString(strings.Repeat("\n", len(t.Shape)-1-dim))
+				sb.WriteString(strings.Repeat(" ", dim+1))
+			}
+		}
+		if k == gap {
+			if last {
+				sb.WriteString("... ")
+			} else {
+				sb.WriteString("...\n" + strings.Repeat(" ", dim+1))
+			}
+		}
+		writeDim(sb, t, dim+1, base+i*stride, summarise, width)
+	}
+	sb.WriteByte(']')
+}
+
+func formatValue(v float32) string {
+	return strconv.FormatFloat(float64(v), 'g', 5, 32)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/gocontrast/contrast/display"
@@ -64,6 +65,11 @@ type FitOptions struct {
 // cancelled: the weights and the Trainer's position are kept, and calling
 // Fit again continues the run.
 var ErrInterrupted = errors.New("training interrupted")
+
+// ErrNothingToDo is returned by Fit when the trainer has already run all
+// the epochs asked for (re-running a notebook cell, or resuming a finished
+// checkpoint).
+var ErrNothingToDo = errors.New("nn: nothing to train")
 
 // Trainer runs the training loop for a model and optimiser and keeps the
 // run's position and history, so an interrupted run can continue.
@@ -170,7 +176,8 @@ func (t *Trainer) Fit(inputs InputFunc, loss LossFunc, opts FitOptions) (err err
 	spe := opts.stepsPerEpoch()
 	total := spe * opts.Epochs
 	if t.Step >= total {
-		return nil
+		return fmt.Errorf("%w: this Trainer has already taken %d of the %d steps that %d epochs make; FitOptions.Epochs counts all epochs of the run, so set it to %d or more to train further",
+			ErrNothingToDo, t.Step, total, opts.Epochs, opts.Epochs+1)
 	}
 	var bar *display.Progress
 	if !opts.Quiet {
@@ -284,4 +291,28 @@ func Embed(model Layer, inputs InputFunc, n, batchSize int) (*Tensor, error) {
 		return New(0, 0), nil
 	}
 	return out, nil
+}
+
+// String summarises the trainer for a notebook: optimiser, steps, epochs
+// and the latest losses (the full history is in History and Epochs).
+func (t *Trainer) String() string {
+	var sb strings.Builder
+	kind := "no optimiser"
+	if t.Opt != nil {
+		kind = fmt.Sprintf("%s lr %g", t.Opt.Kind(), t.Opt.LR())
+	}
+	params := 0
+	if t.Model != nil {
+		for _, p := range t.Model.Params() {
+			params += p.Value.Len()
+		}
+	}
+	fmt.Fprintf(&sb, "Trainer: %d parameters, %s, %d steps in %d epochs", params, kind, t.Step, len(t.Epochs))
+	if n := len(t.History); n > 0 {
+		fmt.Fprintf(&sb, ", loss %.4g", t.History[n-1].Loss)
+		if n > 1 {
+			fmt.Fprintf(&sb, " (first %.4g)", t.History[0].Loss)
+		}
+	}
+	return sb.String()
 }
