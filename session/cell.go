@@ -48,6 +48,21 @@ type run struct {
 	types *runTypes
 }
 
+// nodes are the syntax trees of the run.
+func (r *run) nodes() []ast.Node {
+	var out []ast.Node
+	if r.file != nil {
+		out = append(out, r.file)
+	}
+	if r.block != nil {
+		out = append(out, r.block)
+	}
+	if r.expr != nil {
+		out = append(out, r.expr)
+	}
+	return out
+}
+
 // item is a top-level declaration or statement of a cell, as byte offsets.
 type item struct {
 	start, end int // text, including the comments just before it

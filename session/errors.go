@@ -109,6 +109,11 @@ func (s *Session) runError(err error) *Error {
 		return s.panicError(p.Value, lines, "", int(s.line.Load()))
 	}
 	msg := s.locate(strings.TrimSpace(err.Error()))
+	if strings.HasSuffix(msg, "variable definition loop") {
+		// What varinit.go could not rewrite: a type it cannot write.
+		msg += " (the interpreter cannot initialise a package-level var from a variable of an earlier cell: " +
+			"declare it with its type, var x T, and assign it in a statement, x = ...)"
+	}
 	return &Error{Name: ErrRuntime, Message: msg, Traceback: []string{ErrRuntime + ": " + msg}}
 }
 

@@ -2,10 +2,13 @@ package session
 
 import (
 	"go/ast"
+	"go/scanner"
 	"go/token"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"golang.org/x/tools/go/ast/astutil"
 )
 
 // The rewrites below change a cell's syntax tree before yaegi sees it.
@@ -453,4 +456,47 @@ func topReturn(b *ast.BlockStmt) *ast.ReturnStmt {
 		return found == nil
 	})
 	return found
+}
+
+// mainRefs rewrites the references of n to the cells' func main as
+// references to its renamed self (see renameMain), so that a later cell
+// can call main() again. Statement runs are parsed as the body of a func
+// main of their own, to which go/parser resolves such a reference: left
+// alone, main() would call that body, recursing without end. When no
+// cell declared a func main (hasMain false), a reference is "undefined:
+// main", reported in errs. Local names main (a var, a parameter) and
+// fields, methods and labels named main are left alone.
+func mainRefs(fset *token.FileSet, n ast.Node, hasMain bool, errs *scanner.ErrorList) {
+	astutil.Apply(n, func(c *astutil.Cursor) bool {
+		id, ok := c.Node().(*ast.Ident)
+		if !ok || id.Name != "main" {
+			return true
+		}
+		switch p := c.Parent().(type) {
+		case *ast.SelectorExpr:
+			if c.Name() == "Sel" {
+				return true
+			}
+		case *ast.KeyValueExpr:
+			if c.Name() == "Key" {
+				return true // a struct field's key
+			}
+		case *ast.File, *ast.Field, *ast.LabeledStmt, *ast.BranchStmt, *ast.FuncDecl, *ast.TypeSpec,
+			*ast.ValueSpec, *ast.ImportSpec:
+			return true // the package clause, declarations and labels
+		case *ast.AssignStmt:
+			if p.Tok == token.DEFINE && c.Name() == "Lhs" {
+				return true
+			}
+		}
+		if id.Obj != nil && id.Obj.Kind != ast.Fun {
+			return true // a local main
+		}
+		if hasMain {
+			id.Name = mainName
+		} else {
+			errs.Add(fset.Position(id.Pos()), "undefined: main")
+		}
+		return true
+	}, nil)
 }

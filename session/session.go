@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/scanner"
 	"io"
 	"os"
 	"reflect"
@@ -447,6 +448,12 @@ func (s *Session) Eval(ctx context.Context, expr string) (display.Bundle, *Error
 	runs[0].quiet = quietCall(e, s.imports)
 	if err := s.checkUndefined(fset, runs, []*ast.File{f}); err != nil {
 		return nil, s.compileError(err)
+	}
+	var mainErrs scanner.ErrorList
+	d := s.know.global("main")
+	mainRefs(fset, e, d != nil && d.kind == "func", &mainErrs)
+	if mainErrs.Len() > 0 {
+		return nil, s.compileError(mainErrs)
 	}
 	s.cellCode, s.cellFile = "", ""
 	s.typecheckRuns(fset, runs)

@@ -317,7 +317,11 @@ func (m *typeModel) checkRun(fset *token.FileSet, sc *checkScope, r *run, forRun
 	}
 	switch r.kind {
 	case declRun:
-		return m.checkFile(fset, sc, r.src, r.file, nil, forRun)
+		rt := m.checkFile(fset, sc, r.src, r.file, nil, forRun)
+		if forRun && !rt.rewritable && len(rt.errs) == 0 && earlierVarInit(r.file, rt) {
+			rt.rewritable = true // see varinit.go
+		}
+		return rt
 	}
 	rt := m.checkFile(fset, sc, r.src, stmtFile(r.src, r), r.expr, forRun)
 	if r.block != nil {
