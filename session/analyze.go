@@ -46,12 +46,12 @@ func (s *Session) analyze(code string, start, end int) (ti *textInfo) {
 	line := 1 + strings.Count(text[:start], "\n")
 	col := start - strings.LastIndexByte(text[:start], '\n')
 	fset := token.NewFileSet()
-	runs, _, err := parseCell(fset, "edit/cell.go", text)
+	runs, files, err := parseCell(fset, "edit/cell.go", text)
 	if err != nil {
 		// Incomplete text: keep what precedes the word and close what
 		// it left open.
 		cut := text[:start+len(name)]
-		runs, _, err = parseCell(fset, "edit/cell.go", cut+closers(text[:start]))
+		runs, files, err = parseCell(fset, "edit/cell.go", cut+closers(text[:start]))
 		if err != nil {
 			return nil
 		}
@@ -73,6 +73,37 @@ func (s *Session) analyze(code string, start, end int) (ti *textInfo) {
 		case ".":
 			sc.dots = append(sc.dots, p)
 		default:
+			sc.imports[n] = p
+		}
+	}
+	// Packages the text uses without importing them, as a cell that ran
+	// would import them (autoimport.go); when the word at the cursor fits
+	// none, it is a word being completed, which does not decide.
+	var cursorIdent *ast.Ident
+	for i := range runs {
+		if id, _ := findIdent(fset, &runs[i], name, line, col); id != nil {
+			cursorIdent = id
+			break
+		}
+	}
+	declared := cellDefines(runs)
+	defined := func(n string) bool {
+		if declared[n] || universe[n] || s.know.has(n) || dotDefines(sc.dots, n) {
+			return true
+		}
+		_, ok := sc.imports[n]
+		return ok
+	}
+	var partial map[string][]string
+	for n, sels := range qualifiers(runs, files, defined, nil) {
+		p := chooseImport(n, sels)
+		if p == "" && cursorIdent != nil {
+			if partial == nil {
+				partial = qualifiers(runs, files, defined, cursorIdent)
+			}
+			p = chooseImport(n, partial[n])
+		}
+		if p != "" {
 			sc.imports[n] = p
 		}
 	}
@@ -282,6 +313,22 @@ func (ti *textInfo) completions(s *Session) (cands []candidate, ok bool) {
 					}
 				}
 				return cands, true
+			}
+			if ti.rt.info.Uses[x] == nil && ti.rt.info.Defs[x] == nil {
+				// A package the text does not import and auto-import
+				// cannot settle yet (rand.): the members of each.
+				for _, p := range autoImportPaths(x.Name) {
+					if ip, err := importTypes(p); err == nil {
+						for _, n := range ip.Scope().Names() {
+							if o := ip.Scope().Lookup(n); o.Exported() {
+								cands = append(cands, candidate{n, objectKind(o), srcGlobal})
+							}
+						}
+					}
+				}
+				if len(cands) > 0 {
+					return cands, true
+				}
 			}
 		}
 		t := ti.rt.typeOf(ti.sel.X)

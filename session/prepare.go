@@ -108,6 +108,18 @@ func (s *Session) prepareRuns(kind, code string) ([]run, *Error) {
 			runs[i].decls = declsOfBlock(fset, runs[i].block, cellName, funcs)
 		}
 	}
+	// Packages the cell uses without importing them (autoimport.go).
+	auto, err := s.autoImportRun(fset, file, runs, files)
+	if err != nil {
+		return nil, s.compileError(err)
+	}
+	if auto != nil {
+		if e := s.resolveImports(fset, []run{*auto}); e != nil {
+			return nil, e
+		}
+		s.publishScope()
+		runs = append([]run{*auto}, runs...)
+	}
 	if err := s.checkUndefined(fset, runs, files); err != nil {
 		return nil, s.compileError(err)
 	}
