@@ -46,6 +46,10 @@ type run struct {
 	// types is the run's type information, when it was type-checked
 	// (typecheck.go).
 	types *runTypes
+	// out is the runtime support function that receives the values of
+	// an exprRun's expression (see trailingKind), typ their type as the
+	// user would write it ("" when unknown).
+	out, typ string
 }
 
 // nodes are the syntax trees of the run.

@@ -142,6 +142,12 @@ func (s *Session) prepareRuns(kind, code string) ([]run, *Error) {
 	if err := missingReturns(fset, runs); err != nil {
 		return nil, s.compileError(err)
 	}
+	if n := len(runs); n > 0 && runs[n-1].kind == exprRun {
+		last := &runs[n-1]
+		// Before modernize, which may replace the expression.
+		last.out = trailingKind(last.types, last.expr)
+		last.typ = resultType(last.types, last.expr, s.imports)
+	}
 	modern := runs[:0:0]
 	for i := range runs {
 		extra, err := s.modernize(fset, &runs[i])

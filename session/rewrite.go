@@ -312,10 +312,14 @@ func lineMarks(fset *token.FileSet, b *ast.BlockStmt, e ast.Expr) {
 	b.List = list
 }
 
-// withOut is the statements of b followed by __contrast.Out(e), which
-// hands the values of the trailing expression e to the session.
-func withOut(b *ast.BlockStmt, e ast.Expr) *ast.BlockStmt {
-	return withExpr(b, rtCall("Out", e.Pos(), e))
+// withOut is the statements of b followed by __contrast.Out(e) (or the
+// function named out, see trailingKind), which hands the values of the
+// trailing expression e to the session.
+func withOut(b *ast.BlockStmt, e ast.Expr, out string) *ast.BlockStmt {
+	if out == "" {
+		out = outGuess
+	}
+	return withExpr(b, rtCall(out, e.Pos(), e))
 }
 
 // withExpr is the statements of b followed by the expression statement e.

@@ -342,6 +342,8 @@ func (s *Session) needsTypes(r *run, generic func(string) bool) bool {
 			}
 		}
 		return false
+	case exprRun:
+		return true // for the result's type (Result.Type) and error
 	}
 	if r.block != nil {
 		for _, st := range r.block.List {
