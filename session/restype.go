@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
-
 )
 
 // The trailing expression of a cell: its type (Result.Type), and whether

@@ -72,9 +72,9 @@ type cellRun struct {
 	mu     sync.Mutex
 	value  display.Bundle
 	meta   map[string]any
-	err    *Error // the trailing expression's error (see outValues)
-	typ    string // the trailing expression's type (Result.Type)
-	where  string // where the trailing expression is, "cell line 3"
+	err    *Error             // the trailing expression's error (see outValues)
+	typ    string             // the trailing expression's type (Result.Type)
+	where  string             // where the trailing expression is, "cell line 3"
 	defers []func()           // the cell's top-level defers, in order
 	cancel context.CancelFunc // interrupts the cell
 }
