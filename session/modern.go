@@ -167,7 +167,12 @@ func (m *modernizer) call(c *astutil.Cursor, call *ast.CallExpr) {
 	case m.builtin(call, "clear"):
 		call.Fun = &ast.SelectorExpr{X: ident(rtName, call.Pos()), Sel: ident("Clear", call.Pos())}
 	default:
+		if e := m.ifaceConversion(call); e != nil {
+			c.Replace(e)
+			return
+		}
 		m.instantiate(call)
+		m.variadicIface(call)
 	}
 }
 

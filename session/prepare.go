@@ -194,6 +194,9 @@ func (s *Session) prepareRuns(kind, code string) ([]run, *Error) {
 		return nil, s.compileError(mainErrs)
 	}
 	for _, r := range runs {
+		for _, n := range r.nodes() {
+			s.parallelAssigns(n)
+		}
 		switch r.kind {
 		case declRun:
 			s.renameRedefinedTypes(r.file)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gocontrast/contrast/display"
@@ -112,5 +113,20 @@ func TestTypeOf(t *testing.T) {
 	}
 	if v := mustRun(t, s, "counter").Value.String(display.MIMEText); v != "0" {
 		t.Errorf("TypeOf ran the code: counter is %s", v)
+	}
+}
+
+// A panic from a cell's value reaching compiled code unwrapped comes with
+// advice.
+func TestUnwrappedAdvice(t *testing.T) {
+	for _, msg := range []string{
+		"reflect: cannot use *struct { Xw *nn.Param } as type nn.Layer in Call",
+		"reflect: Call using *struct { Xw *nn.Param } as type nn.Layer",
+		"reflect.Set: value of type *struct { Xw *nn.Param } is not assignable to type nn.Layer",
+	} {
+		got := goPanicMessage(msg)
+		if !strings.Contains(got, "var v nn.Layer = x") {
+			t.Errorf("%q: got %q", msg, got)
+		}
 	}
 }

@@ -504,3 +504,144 @@ func mainRefs(fset *token.FileSet, n ast.Node, hasMain bool, errs *scanner.Error
 		return true
 	}, nil)
 }
+
+// parallelAssigns rewrites the assignments under n that assign several
+// values at once when one of them is computed by a call, which yaegi
+// v0.16.1 gets wrong: in a, b = x, f() it assigns f()'s value and
+// zeroes a (p.x, p.y = x, x.Clone() in a method left p.x nil). Defining
+// new variables is right, so
+//
+//	a, b = x, f()
+//
+// becomes
+//
+//	t0, t1 := x, f()
+//	a = t0
+//	b = t1
+//
+// with fresh names. Go evaluates the operands of index expressions and
+// pointer indirections on the left before the right-hand side; the
+// rewrite evaluates them after, which differs only when a call on the
+// right changes them. When the left side reads a variable that it also
+// assigns (i, xs[i] = ...), the variables are assigned last, so that
+// xs[i] takes the old i as in Go. Assignments in the init and post
+// statements of if, for and switch are left alone.
+func (s *Session) parallelAssigns(n ast.Node) {
+	fix := func(list []ast.Stmt) []ast.Stmt {
+		var out []ast.Stmt
+		for i, st := range list {
+			as, ok := st.(*ast.AssignStmt)
+			if !ok || !needsParallelFix(as) {
+				if out != nil {
+					out = append(out, st)
+				}
+				continue
+			}
+			if out == nil {
+				out = append(make([]ast.Stmt, 0, len(list)+len(as.Lhs)), list[:i]...)
+			}
+			out = append(out, s.splitAssign(as)...)
+		}
+		if out == nil {
+			return list
+		}
+		return out
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.BlockStmt:
+			x.List = fix(x.List)
+		case *ast.CaseClause:
+			x.Body = fix(x.Body)
+		case *ast.CommClause:
+			x.Body = fix(x.Body)
+		case *ast.LabeledStmt:
+			if as, ok := x.Stmt.(*ast.AssignStmt); ok && needsParallelFix(as) {
+				pos := as.Pos()
+				x.Stmt = &ast.BlockStmt{Lbrace: pos, List: s.splitAssign(as), Rbrace: pos}
+			}
+		}
+		return true
+	})
+}
+
+// needsParallelFix reports whether as is an assignment parallelAssigns
+// rewrites.
+func needsParallelFix(as *ast.AssignStmt) bool {
+	if as.Tok != token.ASSIGN || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+		return false
+	}
+	call := false
+	for _, r := range as.Rhs {
+		ast.Inspect(r, func(n ast.Node) bool {
+			switch n.(type) {
+			case *ast.CallExpr:
+				call = true
+			case *ast.FuncLit:
+				return false
+			}
+			return !call
+		})
+	}
+	return call
+}
+
+// splitAssign is the rewrite of one assignment (see parallelAssigns).
+func (s *Session) splitAssign(as *ast.AssignStmt) []ast.Stmt {
+	pos := as.Pos()
+	s.fresh++
+	base := "__contrast_p" + strconv.Itoa(s.fresh) + "_"
+	temps := make([]ast.Expr, len(as.Lhs))
+	for i := range temps {
+		temps[i] = ident(base+strconv.Itoa(i), pos)
+	}
+	out := []ast.Stmt{&ast.AssignStmt{Lhs: temps, TokPos: as.TokPos, Tok: token.DEFINE, Rhs: as.Rhs}}
+	assign := func(i int) {
+		if id, ok := as.Lhs[i].(*ast.Ident); ok && id.Name == "_" {
+			return
+		}
+		out = append(out, &ast.AssignStmt{Lhs: []ast.Expr{as.Lhs[i]}, TokPos: as.TokPos, Tok: token.ASSIGN,
+			Rhs: []ast.Expr{ident(temps[i].(*ast.Ident).Name, pos)}})
+	}
+	if !readsAssigned(as.Lhs) {
+		for i := range as.Lhs {
+			assign(i)
+		}
+		return out
+	}
+	for i, l := range as.Lhs {
+		if _, ok := l.(*ast.Ident); !ok {
+			assign(i)
+		}
+	}
+	for i, l := range as.Lhs {
+		if _, ok := l.(*ast.Ident); ok {
+			assign(i)
+		}
+	}
+	return out
+}
+
+// readsAssigned reports whether an expression of lhs other than a plain
+// name reads a name that lhs assigns (i, xs[i] = ...).
+func readsAssigned(lhs []ast.Expr) bool {
+	assigned := map[string]bool{}
+	for _, l := range lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+			assigned[id.Name] = true
+		}
+	}
+	uses := false
+	for _, l := range lhs {
+		if _, ok := l.(*ast.Ident); ok {
+			continue
+		}
+		ast.Inspect(l, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && assigned[id.Name] {
+				uses = true
+			}
+			return !uses
+		})
+	}
+	return uses
+}

@@ -379,6 +379,9 @@ func (s *Session) needsTypes(r *run, generic func(string) bool) bool {
 			case *ast.SelectorExpr:
 				if id, ok := f.X.(*ast.Ident); ok {
 					_, found = genericSources[s.imports[id.Name]]
+					found = found || ifaceVariadicName(s.imports[id.Name], f.Sel.Name)
+				} else {
+					found = ifaceVariadicName("", f.Sel.Name)
 				}
 			}
 		}
@@ -439,6 +442,9 @@ func hasRewritable(f *ast.File, info *types.Info) bool {
 					found = true
 				}
 			}
+		case *ast.CallExpr:
+			_, variadic := ifaceVariadicCall(info, x)
+			found = found || variadic || isIfaceConversion(info, x)
 		}
 		return !found
 	})
