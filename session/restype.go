@@ -133,7 +133,37 @@ func typeText(t types.Type, imports map[string]string) string {
 			t = types.Default(tt)
 		}
 	}
-	return unrename(types.TypeString(t, qual))
+	return unrename(types.TypeString(unnamedParams(t), qual))
+}
+
+// unnamedParams drops the parameter and result names of func types in t,
+// as Go's %T writes them: func(int, int) int.
+func unnamedParams(t types.Type) types.Type {
+	switch t := t.(type) {
+	case *types.Signature:
+		if t.TypeParams().Len() > 0 {
+			return t
+		}
+		strip := func(tu *types.Tuple) *types.Tuple {
+			vs := make([]*types.Var, tu.Len())
+			for i := range vs {
+				vs[i] = types.NewParam(token.NoPos, nil, "", unnamedParams(tu.At(i).Type()))
+			}
+			return types.NewTuple(vs...)
+		}
+		return types.NewSignatureType(nil, nil, nil, strip(t.Params()), strip(t.Results()), t.Variadic())
+	case *types.Pointer:
+		return types.NewPointer(unnamedParams(t.Elem()))
+	case *types.Slice:
+		return types.NewSlice(unnamedParams(t.Elem()))
+	case *types.Array:
+		return types.NewArray(unnamedParams(t.Elem()), t.Len())
+	case *types.Map:
+		return types.NewMap(unnamedParams(t.Key()), unnamedParams(t.Elem()))
+	case *types.Chan:
+		return types.NewChan(t.Dir(), unnamedParams(t.Elem()))
+	}
+	return t
 }
 
 // errorName names a failing error value by its dynamic type when that is

@@ -31,7 +31,8 @@ func TestResultType(t *testing.T) {
 		{"var e error\ne", "error"},
 		{"fmt.Println()", ""}, // shown for its output: no value
 		{"x := 1", ""},
-		{"func(x int) string { return \"\" }", "func(x int) string"},
+		{"func(x int) string { return \"\" }", "func(int) string"},
+		{"[]func(a, b int) (q int, err error){}", "[]func(int, int) (int, error)"},
 	} {
 		r := s.Execute(context.Background(), c.code, true)
 		if r.Err != nil {
