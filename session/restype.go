@@ -1,11 +1,11 @@
 package session
 
 import (
+	"errors"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"reflect"
-	"regexp"
 	"strings"
 )
 
@@ -197,7 +197,13 @@ func (s *Session) outValues(kind string, vs []any) {
 	}
 	b, err := resultBundle(vs)
 	if err != nil {
-		c.fail(ErrDisplay, renderError(err.Error(), c.typ))
+		// display.Of says "display: rendering T as PNG: ..." with T the
+		// interpreter's wrapper for a cell's value: the value's own
+		// error says what was wrong.
+		if inner := errors.Unwrap(err); inner != nil && strings.HasPrefix(err.Error(), "display: rendering ") {
+			err = inner
+		}
+		c.fail(ErrDisplay, err.Error())
 		return
 	}
 	m := resultMetadata(vs)
@@ -228,18 +234,4 @@ func (c *cellRun) fail(name, msg string) {
 		tb = append(tb, "  at "+c.where)
 	}
 	c.err = &Error{Name: name, Message: short, Traceback: tb}
-}
-
-// wrapperRE matches display's naming of a value in its rendering errors
-// ("display: rendering T as PNG: ...") when T is the interpreter's wrapper
-// of a cell's value, exports._github_com_..._PNGer.
-var wrapperRE = regexp.MustCompile(`^(display: rendering )\S*\._\S* `)
-
-// renderError names a cell's value by its type (typ) rather than by the
-// interpreter's wrapper in display's rendering error.
-func renderError(msg, typ string) string {
-	if typ == "" {
-		typ = "the value"
-	}
-	return wrapperRE.ReplaceAllLiteralString(msg, "display: rendering "+typ+" ")
 }
