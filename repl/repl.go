@@ -94,9 +94,9 @@ func termWidth(f *os.File) func() int {
 // runner runs cells on the engine and prints their results; both the
 // interactive REPL and the script runner use one.
 type runner struct {
-	opts  Options
-	eng   *lazyEngine
-	scr   *screen
+	opts Options
+	eng  *lazyEngine
+	scr  *screen
 
 	count     int          // execution count of the last cell
 	resetAt   int          // count when the session was last reset
