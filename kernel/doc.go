@@ -21,7 +21,11 @@
 //     runs. The engine never sees a socket: the kernel gives it writers for
 //     stdout and stderr (coalesced into IOPub stream messages), a
 //     display.Sink (display_data, update_display_data, clear_output) and
-//     an input function (input_request on the stdin channel).
+//     an input function (input_request on the stdin channel). A cell's
+//     help request ("strings.Split?", session.Result.Page) goes out as
+//     IPython's pager payload in the execute_reply; history searches
+//     with unique=false use session.HistorySearcher when the engine has
+//     it.
 //
 //   - The transport (transport.go, zmq.go): the core reads and writes
 //     multipart messages through the small Transport interface. ZMQ

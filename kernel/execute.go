@@ -86,9 +86,14 @@ func (k *Kernel) execute(r *request) (any, error) {
 			"execution_count": res.Count, "data": k.mimeData(res.Value), "metadata": meta,
 		})
 	}
+	payload := []any{}
+	if res.Page != nil {
+		// Help for the pager, as IPython sends it for "name?".
+		payload = append(payload, map[string]any{"source": "page", "data": k.mimeData(res.Page), "start": 0})
+	}
 	return map[string]any{
 		"status": "ok", "execution_count": res.Count,
-		"user_expressions": k.userExpressions(eng, c.UserExpressions), "payload": []any{},
+		"user_expressions": k.userExpressions(eng, c.UserExpressions), "payload": payload,
 	}, nil
 }
 

@@ -3,7 +3,6 @@ package kernel
 import (
 	"encoding/json"
 	"fmt"
-	"path"
 	"runtime"
 	"strings"
 	"unicode/utf8"
@@ -210,36 +209,13 @@ func (k *Kernel) history(r *request) (any, error) {
 // searchHistory returns the last n entries whose input matches the glob
 // pattern (as IPython's: * and ? match any characters, newlines included),
 // oldest first; with unique, only the last entry of each distinct input.
-// n <= 0 means all.
+// n <= 0 means all. An engine without session.HistorySearcher searches
+// its own way, always unique.
 func searchHistory(eng session.Engine, pattern string, n int, unique bool) []session.HistoryEntry {
-	all := eng.History("tail", 0, "", 0, 0, 0) // n <= 0: all of it
-	var out []session.HistoryEntry
-	seen := map[string]bool{}
-	for i := len(all) - 1; i >= 0 && (n <= 0 || len(out) < n); i-- {
-		e := all[i]
-		if !globMatch(pattern, e.Input) || unique && seen[e.Input] {
-			continue
-		}
-		seen[e.Input] = true
-		out = append(out, e)
+	if hs, ok := eng.(session.HistorySearcher); ok {
+		return hs.HistorySearch(pattern, n, unique)
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out
-}
-
-// globMatch matches s against a glob in which * and ? also match '/' and
-// newlines (path.Match does not let them cross '/').
-func globMatch(pattern, s string) bool {
-	if pattern == "" {
-		pattern = "*"
-	}
-	// Replace '/' by a rune that cannot appear in s or pattern classes
-	// after the swap, so that path.Match treats the text as one segment.
-	const sep = "\uFFFF"
-	ok, err := path.Match(strings.ReplaceAll(pattern, "/", sep), strings.ReplaceAll(s, "/", sep))
-	return err == nil && ok
+	return eng.History("search", n, pattern, 0, 0, 0)
 }
 
 func (k *Kernel) commInfo(r *request) (any, error) {

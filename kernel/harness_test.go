@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -139,6 +140,8 @@ func (e *fakeEngine) Execute(ctx context.Context, code string, store bool) sessi
 		case "error":
 			res.Err = &session.Error{Name: "RuntimeError", Message: arg, Traceback: []string{"cell:1: " + arg}}
 			return res
+		case "page":
+			res.Page = display.Bundle{display.MIMEText: arg, display.MIMEMarkdown: "*" + arg + "*"}
 		case "block":
 			<-ctx.Done()
 			res.Err = &session.Error{Name: "Interrupted", Message: "interrupted"}
@@ -222,6 +225,24 @@ func (e *fakeEngine) History(kind string, n int, pattern string, sess, start, st
 		return out
 	}
 	return nil
+}
+
+// HistorySearch makes fakeEngine a session.HistorySearcher: glob
+// patterns as path.Match has them (enough for the tests: no '/').
+func (e *fakeEngine) HistorySearch(pattern string, n int, unique bool) []session.HistoryEntry {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []session.HistoryEntry
+	seen := map[string]bool{}
+	for i := len(e.hist) - 1; i >= 0 && (n <= 0 || len(out) < n); i-- {
+		h := e.hist[i]
+		if ok, _ := path.Match(pattern, h.Input); !ok || unique && seen[h.Input] {
+			continue
+		}
+		seen[h.Input] = true
+		out = append([]session.HistoryEntry{h}, out...)
+	}
+	return out
 }
 
 func (e *fakeEngine) Count() int {

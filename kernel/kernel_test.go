@@ -398,6 +398,24 @@ func TestExecuteResultMetadata(t *testing.T) {
 	}
 }
 
+// Result.Page reaches the client as IPython's pager payload.
+func TestPagePayload(t *testing.T) {
+	tk := startKernel(t)
+	req := tk.send(Shell, "execute_request", execute("page func Println"))
+	r, _ := tk.reply(Shell, req, "execute_reply")
+	tk.outputs(req)
+	want := []any{map[string]any{"source": "page", "start": 0.0,
+		"data": map[string]any{"text/plain": "func Println", "text/markdown": "*func Println*"}}}
+	if r["status"] != "ok" || !reflect.DeepEqual(r["payload"], want) {
+		t.Errorf("execute_reply: %v\nwant payload %v", r, want)
+	}
+	req = tk.send(Shell, "execute_request", execute("value 1"))
+	if r, _ = tk.reply(Shell, req, "execute_reply"); !reflect.DeepEqual(r["payload"], []any{}) {
+		t.Errorf("payload without a page: %v", r["payload"])
+	}
+	tk.outputs(req)
+}
+
 func TestUserExpressions(t *testing.T) {
 	tk := startKernel(t)
 	c := execute("value 1")

@@ -82,10 +82,10 @@ func (it *interactive) command(ctx context.Context, line string) {
 			r.scr.eprintln(err.Error())
 			return
 		}
-		if t := r.types.typeOf(ctx, eng, arg); t != "" {
+		if t := staticType(eng, arg); t != "" {
 			r.scr.println(t)
 		} else {
-			r.scr.eprintln("cannot tell the type of " + arg + " without running it: only a single call, or an expression without calls or receives, can be typed")
+			r.scr.eprintln("cannot tell the type of " + arg + ": it does not compile, or has no value")
 		}
 	case "types":
 		switch arg {
@@ -123,7 +123,6 @@ func (r *runner) reset() error {
 	if err := eng.Reset(); err != nil {
 		return fmt.Errorf("reset: %w", err)
 	}
-	r.types.imported = false
 	r.count = eng.Count() // the count goes on across a reset
 	r.resetAt = r.count
 	return nil

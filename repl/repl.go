@@ -94,10 +94,9 @@ func termWidth(f *os.File) func() int {
 // runner runs cells on the engine and prints their results; both the
 // interactive REPL and the script runner use one.
 type runner struct {
-	opts  Options
-	eng   *lazyEngine
-	scr   *screen
-	types typer
+	opts Options
+	eng  *lazyEngine
+	scr  *screen
 
 	count     int          // execution count of the last cell
 	resetAt   int          // count when the session was last reset
@@ -208,9 +207,7 @@ func (r *runner) show(ctx context.Context, code string, res session.Result) bool
 	r.scr.mu.Unlock()
 	typ := ""
 	if r.opts.ShowTypes {
-		if eng, ok := r.eng.within(0); ok {
-			typ = r.types.typeOf(ctx, eng, code)
-		}
+		typ = res.Type
 	}
 	switch {
 	case typ == "":

@@ -1,10 +1,11 @@
 package repl
 
 import (
-	"go/ast"
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/gocontrast/contrast/display"
 	"github.com/gocontrast/contrast/session"
 )
 
@@ -106,45 +107,30 @@ func TestSplitScriptProgram(t *testing.T) {
 	}
 }
 
-func TestTrailingExpr(t *testing.T) {
-	cases := []struct{ code, want string }{
-		{"x := 1\nx + 1", "x + 1"},
-		{"f(a,\n  b)", "f(a,\n  b)"},
-		{"x := 1", ""},
-		{"func f() {}", ""},
-		{"import \"fmt\"\nfmt.Sprint(1)", "fmt.Sprint(1)"},
-		{"for {}\nm[\"k\"]", "m[\"k\"]"},
+// :type types any expression, calls included, without running it.
+func TestStaticType(t *testing.T) {
+	eng, err := session.New(session.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range cases {
-		_, got, ok := trailingExpr(c.code)
-		if got != c.want || ok != (c.want != "") {
-			t.Errorf("trailingExpr(%q) = %q, %v want %q", c.code, got, ok, c.want)
+	defer eng.Close()
+	res := eng.Execute(context.Background(), "n := 0\nfunc add(a, b int) int { n++; return a + b }", true)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	for code, want := range map[string]string{
+		"add(1, 2)":            "int",
+		"add":                  "func(int, int) int",
+		`strconv.Atoi("1")`:    "(int, error)",
+		"x := 1":               "",
+		"add(":                 "",
+		"[]string{\"a\"}[0:1]": "[]string",
+	} {
+		if got := staticType(eng, code); got != want {
+			t.Errorf("staticType(%q) = %q want %q", code, got, want)
 		}
 	}
-	if got := resultTypes("func(int, string) (float64, error)"); got != "(float64, error)" {
-		t.Errorf("resultTypes: %q", got)
-	}
-	if got := resultTypes("func(func(int) int) []int"); got != "[]int" {
-		t.Errorf("resultTypes with a func parameter: %q", got)
-	}
-}
-
-func TestTypeQueries(t *testing.T) {
-	cases := []struct {
-		expr string
-		n    int // queries; 0 means the type cannot be had without side effects
-	}{
-		{"x", 1}, {"x.f[3] + y", 1}, {"f(x)", 2}, {"float64(x)", 2}, {"len(s)", 1},
-		{"f(g(x))", 2}, {"<-ch", 0}, {"h()(x)", 0}, {"f(x)(y)", 0}, {"make([]int, 3)", 1}, {"func() {}", 1},
-	}
-	for _, c := range cases {
-		e, src, ok := trailingExpr(c.expr)
-		if !ok {
-			t.Fatalf("%q is an expression", c.expr)
-		}
-		qs := typeQueries(e, func(n ast.Node) string { return src[n.Pos()-e.Pos() : n.End()-e.Pos()] })
-		if len(qs) != c.n {
-			t.Errorf("%q: %d queries %q want %d", c.expr, len(qs), qs, c.n)
-		}
+	if b, _ := eng.Eval(context.Background(), "n"); b.String(display.MIMEText) != "0" {
+		t.Errorf(":type ran the code: n is %s", b.String(display.MIMEText))
 	}
 }

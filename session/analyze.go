@@ -46,36 +46,24 @@ func (s *Session) analyze(code string, start, end int) (ti *textInfo) {
 	line := 1 + strings.Count(text[:start], "\n")
 	col := start - strings.LastIndexByte(text[:start], '\n')
 	fset := token.NewFileSet()
-	runs, _, err := parseCell(fset, "edit/cell.go", text)
+	runs, files, err := parseCell(fset, "edit/cell.go", text)
 	if err != nil {
 		// Incomplete text: keep what precedes the word and close what
 		// it left open.
 		cut := text[:start+len(name)]
-		runs, _, err = parseCell(fset, "edit/cell.go", cut+closers(text[:start]))
+		runs, files, err = parseCell(fset, "edit/cell.go", cut+closers(text[:start]))
 		if err != nil {
 			return nil
 		}
 	}
-	sc := &checkScope{imports: map[string]string{}, overlay: map[string]types.Object{}}
-	if cur := s.scope.Load(); cur != nil {
-		for n, p := range cur.imports {
-			sc.imports[n] = p
-		}
-		sc.dots = append(sc.dots, cur.dots...)
-	}
-	for _, sp := range importSpecs(runs) {
-		n, p := specName(sp)
-		if !importable(p) {
-			continue
-		}
-		switch n {
-		case "_":
-		case ".":
-			sc.dots = append(sc.dots, p)
-		default:
-			sc.imports[n] = p
+	var cursorIdent *ast.Ident
+	for i := range runs {
+		if id, _ := findIdent(fset, &runs[i], name, line, col); id != nil {
+			cursorIdent = id
+			break
 		}
 	}
+	sc := s.textScope(runs, files, cursorIdent)
 	info := &textInfo{fset: fset, scope: sc}
 	typesMu.Lock()
 	defer typesMu.Unlock()
@@ -283,6 +271,22 @@ func (ti *textInfo) completions(s *Session) (cands []candidate, ok bool) {
 				}
 				return cands, true
 			}
+			if ti.rt.info.Uses[x] == nil && ti.rt.info.Defs[x] == nil {
+				// A package the text does not import and auto-import
+				// cannot settle yet (rand.): the members of each.
+				for _, p := range autoImportPaths(x.Name) {
+					if ip, err := importTypes(p); err == nil {
+						for _, n := range ip.Scope().Names() {
+							if o := ip.Scope().Lookup(n); o.Exported() {
+								cands = append(cands, candidate{n, objectKind(o), srcGlobal})
+							}
+						}
+					}
+				}
+				if len(cands) > 0 {
+					return cands, true
+				}
+			}
 		}
 		t := ti.rt.typeOf(ti.sel.X)
 		if t == nil {
@@ -478,6 +482,92 @@ func fieldOwner(f *types.Var) string {
 					return n
 				}
 			}
+		}
+	}
+	return ""
+}
+
+// textScope is the scope in which text being edited (parsed into runs
+// and files) is checked: the session's imports, the text's own, and the
+// packages it uses without importing them, as a cell that ran would
+// import them (autoimport.go). When the word at the cursor (cursor, may
+// be nil) fits no package, it is a word being completed, which does not
+// decide.
+func (s *Session) textScope(runs []run, files []*ast.File, cursor *ast.Ident) *checkScope {
+	sc := &checkScope{imports: map[string]string{}, overlay: map[string]types.Object{}}
+	if cur := s.scope.Load(); cur != nil {
+		for n, p := range cur.imports {
+			sc.imports[n] = p
+		}
+		sc.dots = append(sc.dots, cur.dots...)
+	}
+	for _, sp := range importSpecs(runs) {
+		n, p := specName(sp)
+		if !importable(p) {
+			continue
+		}
+		switch n {
+		case "_":
+		case ".":
+			sc.dots = append(sc.dots, p)
+		default:
+			sc.imports[n] = p
+		}
+	}
+	declared := cellDefines(runs)
+	defined := func(n string) bool {
+		if declared[n] || universe[n] || s.know.has(n) || dotDefines(sc.dots, n) {
+			return true
+		}
+		_, ok := sc.imports[n]
+		return ok
+	}
+	var partial map[string][]string
+	for n, sels := range qualifiers(runs, files, defined, nil) {
+		p := chooseImport(n, sels)
+		if p == "" && cursor != nil {
+			if partial == nil {
+				partial = qualifiers(runs, files, defined, cursor)
+			}
+			p = chooseImport(n, partial[n])
+		}
+		if p != "" {
+			sc.imports[n] = p
+		}
+	}
+	return sc
+}
+
+// TypeOf returns the Go type of code's trailing expression as
+// Result.Type gives it ("*data.Dataset", "(int, error)"), type-checked
+// against the cells that ran, without running anything; "" when code
+// does not end in an expression with a value, or does not compile. It
+// does not wait for a running cell.
+func (s *Session) TypeOf(code string) (typ string) {
+	defer func() {
+		if recover() != nil {
+			typ = ""
+		}
+	}()
+	fset := token.NewFileSet()
+	runs, files, err := parseCell(fset, "edit/cell.go", code)
+	if err != nil || len(runs) == 0 || runs[len(runs)-1].kind != exprRun {
+		return ""
+	}
+	sc := s.textScope(runs, files, nil)
+	typesMu.Lock()
+	defer typesMu.Unlock()
+	for i := range runs {
+		r := &runs[i]
+		rt := s.model.checkRun(fset, sc, r, false)
+		if i == len(runs)-1 {
+			if len(rt.errs) > 0 {
+				return ""
+			}
+			return resultType(rt, r.expr, sc.imports)
+		}
+		for n, o := range rt.defs {
+			sc.overlay[n] = o
 		}
 	}
 	return ""

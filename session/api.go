@@ -57,8 +57,17 @@ type Result struct {
 	// some (display.Metadataer), or nil.
 	Metadata map[string]any
 	// Err is non-nil when the cell failed to compile, panicked, or was
-	// interrupted.
+	// interrupted; also when its trailing expression is a call whose last
+	// result, an error, is not nil (os.Open("x"), Name the error's type
+	// or "error"), or its value fails to render (Name ErrDisplay). Value
+	// is nil then.
 	Err *Error
+	// Type is the Go type of the cell's trailing expression as the user
+	// would write it ("*data.Dataset", "[]int", "float64", "(int,
+	// error)" for a call with several results), "" when the cell has no
+	// trailing expression with a value or its type is unknown. It is set
+	// also when the cell fails.
+	Type string
 	// Page is help text for the front end's pager (Jupyter's "page"
 	// payload: {"source": "page", "data": Page, "start": 0}), or nil. A
 	// cell whose last line asks for help, as in IPython ("strings.Split?",
@@ -113,6 +122,17 @@ type HistorySearcher interface {
 	// input matches the glob pattern, oldest first; unique keeps only the
 	// last run of each distinct input.
 	HistorySearch(pattern string, n int, unique bool) []HistoryEntry
+}
+
+// Typer is an optional ability of an Engine, found by a type assertion:
+// the type of an expression without running it (a REPL's :type). *Session
+// has it.
+type Typer interface {
+	// TypeOf returns the Go type of code's trailing expression as
+	// Result.Type would give it, type-checked against the cells that ran
+	// without running anything; "" when code has no trailing expression
+	// with a value, or does not compile.
+	TypeOf(code string) string
 }
 
 // Engine is the method set front ends use; *Session implements it.

@@ -75,7 +75,13 @@ func TestComplete(t *testing.T) {
 		{"tensor.|", []string{"Rows", "Cols", "Shape", "Data", "Clone"}, nil, -1},
 		{"nn.Ne|", []string{"New"}, nil, -1},
 		{"display.Sh|", []string{"Show", "ShowID"}, nil, -1},
-		{"fmt.|", nil, []string{"Println"}, -1}, // fmt is not imported
+		{"fmt.|", []string{"Println"}, nil, -1}, // fmt is not imported: it would be auto-imported
+		{"data.Fash|", []string{"FashionMNIST"}, nil, 5},
+		{"rand.In|", []string{"IntN"}, nil, -1},    // rand is math/rand/v2 unless a member says otherwise
+		{"template.Ne|", []string{"New"}, nil, -1}, // html/template or text/template: both offered
+		{"d, _ := data.FashionMNIST()\nd.Lab|", []string{"Labels"}, nil, -1},
+		{"fmtx.|", nil, []string{"Println"}, -1},            // no such package
+		{"x := )\nstrconv.Ato|", []string{"Atoi"}, nil, -1}, // text that does not parse: by syntax
 		{"newName := 1\nnewN|", []string{"newName"}, nil, -1},
 		{`import "str|"`, []string{"strings", "strconv"}, nil, 8},
 		{"import (\n\t\"math/ra|\"\n)", []string{"math/rand", "math/rand/v2"}, nil, -1},

@@ -46,6 +46,25 @@ type run struct {
 	// types is the run's type information, when it was type-checked
 	// (typecheck.go).
 	types *runTypes
+	// out is the runtime support function that receives the values of
+	// an exprRun's expression (see trailingKind), typ their type as the
+	// user would write it ("" when unknown).
+	out, typ string
+}
+
+// nodes are the syntax trees of the run.
+func (r *run) nodes() []ast.Node {
+	var out []ast.Node
+	if r.file != nil {
+		out = append(out, r.file)
+	}
+	if r.block != nil {
+		out = append(out, r.block)
+	}
+	if r.expr != nil {
+		out = append(out, r.expr)
+	}
+	return out
 }
 
 // item is a top-level declaration or statement of a cell, as byte offsets.

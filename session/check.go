@@ -62,8 +62,11 @@ func (s *Session) checkUndefined(fset *token.FileSet, runs []run, files []*ast.F
 }
 
 // dotName reports whether n comes from a dot import.
-func (s *Session) dotName(n string) bool {
-	for _, p := range s.dotImports {
+func (s *Session) dotName(n string) bool { return dotDefines(s.dotImports, n) }
+
+// dotDefines reports whether one of the packages dots exports n.
+func dotDefines(dots []string, n string) bool {
+	for _, p := range dots {
 		if t := allTables()[p]; t != nil {
 			if _, ok := t.syms[n]; ok && !strings.HasPrefix(n, "_") {
 				return true

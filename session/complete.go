@@ -345,6 +345,16 @@ func (s *Session) members(chain []string) []candidate {
 		if p, ok := s.importPath(chain[0]); ok {
 			return packageMembers(p)
 		}
+		if !s.know.has(chain[0]) {
+			// A package a cell would import by itself (autoimport.go).
+			var out []candidate
+			for _, p := range autoImportPaths(chain[0]) {
+				out = append(out, packageMembers(p)...)
+			}
+			if len(out) > 0 {
+				return out
+			}
+		}
 	}
 	t := s.resolveChain(chain)
 	if t.rt == nil && t.decl == nil {

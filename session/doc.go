@@ -6,8 +6,26 @@
 // A cell mixes imports, declarations and statements, and may end in an
 // expression: its value is the cell's result, shown as its richest MIME
 // type when it renders itself (see package display) and as Go-like text
-// otherwise. Later cells may redefine funcs, types and vars. display is
-// imported in every cell.
+// otherwise; Result.Type is its Go type as the user would write it
+// ("*data.Dataset", "(int, error)"). A trailing call whose last result is
+// a non-nil error fails the cell instead (os.Open("x"), probe.KNN(...):
+// Result.Err named by the error's type, "*fs.PathError", or "error", with
+// the cell line), so that a notebook shows it red and "Run all" stops
+// there; errors made as values (errors.New, fmt.Errorf) and variables
+// holding errors show as values. A value that fails to render fails the
+// cell with the rendering error (ErrDisplay). Later cells may redefine
+// funcs, types and vars. display is imported in every cell. A cell that
+// declares func main runs it once; a later main() calls it again.
+//
+// Imports: a package that a cell uses as a qualifier without importing
+// it (data.FashionMNIST(), strings.Split) is imported for it and later
+// cells, silently, as goimports and gonb do, when exactly one importable
+// package of that name has every member the cell uses; of several, one of
+// contrast's wins over the standard library, and rand means
+// math/rand/v2 when it has them (rand.Intn alone means math/rand).
+// Otherwise the error names the candidates ("undefined: template
+// (missing import of one of ...)"). Completion and inspection know the
+// members of such packages (data.Fash|).
 //
 // Output: fmt.Print* in cells, and with Options.CaptureFDs everything that
 // compiled code writes to file descriptors 1 and 2, stream to
@@ -46,9 +64,9 @@
 // Errors are Go's where Go has them: when yaegi fails to compile a cell
 // that Go's type checker finds wrong, the checker's messages are reported
 // ("cannot use "s" (untyped string constant) as int value in
-// assignment"); a missing package is named ("undefined: strings (missing
-// import "strings")"), a misspelt member gets a suggestion ("did you mean
-// fmt.Println?"), a function without its final return is refused before
+// assignment"); a missing package that auto-import cannot settle is named
+// ("undefined: os (missing import "os")"), a misspelt member gets a
+// suggestion ("did you mean fmt.Println?"), a function without its final return is refused before
 // it runs, and runtime errors are worded as Go's runtime words them
 // ("runtime error: index out of range", "invalid memory address or nil
 // pointer dereference"; yaegi does not give the index or the length).
@@ -69,6 +87,18 @@
 // f(...) or var x = f(...) at a cell's top level with f generic, which
 // yaegi fails on (or silently zeroes) and which becomes var x T; x =
 // f(...).
+//
+// Other rewrites work around yaegi's bugs (varinit.go, variadic.go,
+// rewrite.go): var x T = e at a cell's top level, where e reads a
+// variable of an earlier cell or run ("variable definition loop"),
+// becomes var x T; x = e, in Go's initialisation order; a, b = x, f(),
+// in which yaegi zeroes x, goes through fresh variables; variadic
+// arguments of a non-empty interface type passed to compiled functions
+// (nn.NewSequential(layer) with a cell's layer type) are passed as a
+// slice, and a conversion of a cell's value to a compiled interface
+// (nn.Layer(x)) becomes []nn.Layer{x}[0], both of which yaegi wraps in
+// the interface (the plain forms panic: "reflect: cannot use *struct
+// {...} as type nn.Layer").
 //
 // slices and maps are the session's own interpreted packages with Go
 // 1.23's API (slices.Sort, SortFunc, SortStableFunc, BinarySearch, Min,

@@ -109,6 +109,11 @@ func (s *Session) runError(err error) *Error {
 		return s.panicError(p.Value, lines, "", int(s.line.Load()))
 	}
 	msg := s.locate(strings.TrimSpace(err.Error()))
+	if strings.HasSuffix(msg, "variable definition loop") {
+		// What varinit.go could not rewrite: a type it cannot write.
+		msg += " (the interpreter cannot initialise a package-level var from a variable of an earlier cell: " +
+			"declare it with its type, var x T, and assign it in a statement, x = ...)"
+	}
 	return &Error{Name: ErrRuntime, Message: msg, Traceback: []string{ErrRuntime + ": " + msg}}
 }
 
@@ -216,12 +221,21 @@ var reflectPanics = []struct{ prefix, msg string }{
 
 const nilDeref = "runtime error: invalid memory address or nil pointer dereference"
 
+// unwrappedRE matches yaegi's panics when a value of a cell's type (an
+// unnamed struct to reflect) reaches compiled code as an interface that
+// the interpreter did not wrap it in.
+var unwrappedRE = regexp.MustCompile(`^reflect(?:: cannot use|: Call using|\.Set: value of type) (\*?struct \{.*\}) (?:as type|is not assignable to type) (\S+)`)
+
 // goPanicMessage says a panic as Go would.
 func goPanicMessage(msg string) string {
 	for _, p := range reflectPanics {
 		if strings.HasPrefix(msg, p.prefix) {
 			return p.msg
 		}
+	}
+	if m := unwrappedRE.FindStringSubmatch(msg); m != nil {
+		return "a value of a cell's type cannot reach compiled code as " + m[2] + " here (the interpreter did not wrap it in the interface): " +
+			"assign it to a variable of that type first (var v " + m[2] + " = x) and pass v, or pass a slice ([]" + m[2] + "{x}...)"
 	}
 	// "cell15/cell.go:2:1: interface conversion: ...": the traceback
 	// names the line.

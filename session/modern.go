@@ -26,10 +26,12 @@ import (
 //     constants; clear(x) a call of a compiled helper;
 //   - a call of a generic function gets its type arguments written out
 //     (yaegi infers them only in simple cases);
-//   - x := f(...) at a cell's top level (and var x = f(...) among its
-//     declarations), where f is generic, becomes var x T; x = f(...):
-//     yaegi fails on the first or, for var x T = f(...), silently
-//     assigns zero.
+//   - x := f(...) at a cell's top level, where f is generic, becomes
+//     var x T; x = f(...): yaegi fails on it;
+//   - var x T = e among a cell's declarations becomes var x T, and x = e
+//     in a statement run that follows, when e calls a generic function
+//     (yaegi silently assigns zero) or reads a variable of an earlier
+//     run (yaegi fails: "variable definition loop"); see varinit.go.
 //
 // A rewrite needs to write the types down: one that involves a type the
 // cell cannot name (an unexported type, or one of a package it has not
@@ -107,7 +109,7 @@ func (s *Session) modernize(fset *token.FileSet, r *run) (extra *run, err error)
 	m := &modernizer{s: s, rt: r.types, fset: fset, labelPre: map[*ast.LabeledStmt][]ast.Stmt{}, dropLabel: map[*ast.LabeledStmt]bool{}}
 	switch r.kind {
 	case declRun:
-		extra = m.genericVarDecls(r.file)
+		extra = m.varInits(r.file)
 		m.apply(r.file)
 		if extra != nil {
 			m.apply(extra.block)
@@ -165,7 +167,12 @@ func (m *modernizer) call(c *astutil.Cursor, call *ast.CallExpr) {
 	case m.builtin(call, "clear"):
 		call.Fun = &ast.SelectorExpr{X: ident(rtName, call.Pos()), Sel: ident("Clear", call.Pos())}
 	default:
+		if e := m.ifaceConversion(call); e != nil {
+			c.Replace(e)
+			return
+		}
 		m.instantiate(call)
+		m.variadicIface(call)
 	}
 }
 
@@ -707,48 +714,4 @@ func (m *modernizer) genericDefines(b *ast.BlockStmt) {
 	if changed {
 		b.List = out
 	}
-}
-
-// genericVarDecls moves the initialisation of package-level vars whose
-// initializer calls a generic function into a statement run that follows
-// the declarations.
-func (m *modernizer) genericVarDecls(f *ast.File) *run {
-	var assigns []ast.Stmt
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.VAR {
-			continue
-		}
-		for _, sp := range g.Specs {
-			vs := sp.(*ast.ValueSpec)
-			if len(vs.Values) == 0 || !m.genericCall(vs) {
-				continue
-			}
-			if vs.Type == nil {
-				if len(vs.Names) != 1 {
-					continue
-				}
-				o := m.rt.info.Defs[vs.Names[0]]
-				if o == nil {
-					continue
-				}
-				te, ok := m.s.typeExpr(o.Type(), vs.Pos())
-				if !ok {
-					continue
-				}
-				vs.Type = te
-			}
-			lhs := make([]ast.Expr, len(vs.Names))
-			for i, n := range vs.Names {
-				lhs[i] = ident(n.Name, n.Pos())
-			}
-			assigns = append(assigns, &ast.AssignStmt{Lhs: lhs, TokPos: vs.Pos(), Tok: token.ASSIGN, Rhs: vs.Values})
-			vs.Values = nil
-		}
-	}
-	if len(assigns) == 0 {
-		return nil
-	}
-	pos := assigns[0].Pos()
-	return &run{kind: stmtRun, block: &ast.BlockStmt{Lbrace: pos, List: assigns, Rbrace: pos}}
 }

@@ -34,12 +34,14 @@ func TestExplainValidGoTheInterpreterCannotRun(t *testing.T) {
 	}
 }
 
-// The rewrites leave trivial cells alone: no type check, no new nodes.
+// The rewrites leave trivial cells alone: no type check of statements
+// that declare nothing, no rewrite of a trailing expression (checked for
+// its type, Result.Type).
 func TestTrivialCellsAreNotTypeChecked(t *testing.T) {
 	s := newSession(t, Options{})
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, code := range []string{"1+1", "fmt.Println(2)", "x = 3"} {
+	for _, code := range []string{"x = 3", "x++\ny = 2"} {
 		s.seq++
 		runs, _, err := parseCell(s.in.FileSet(), "cell1/cell.go", code)
 		if err != nil {
@@ -49,6 +51,19 @@ func TestTrivialCellsAreNotTypeChecked(t *testing.T) {
 		for _, r := range runs {
 			if r.types != nil {
 				t.Errorf("%q was type-checked", code)
+			}
+		}
+	}
+	for _, code := range []string{"1+1", "fmt.Println(2)"} {
+		s.seq++
+		runs, _, err := parseCell(s.in.FileSet(), "cell1/cell.go", code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.typecheckRuns(s.in.FileSet(), runs)
+		for _, r := range runs {
+			if r.types != nil && r.types.rewritable {
+				t.Errorf("%q would be rewritten", code)
 			}
 		}
 	}

@@ -108,7 +108,22 @@ func (s *Session) prepareRuns(kind, code string) ([]run, *Error) {
 			runs[i].decls = declsOfBlock(fset, runs[i].block, cellName, funcs)
 		}
 	}
+	// Packages the cell uses without importing them (autoimport.go).
+	auto, err := s.autoImportRun(fset, file, runs, files)
+	if err != nil {
+		return nil, s.compileError(err)
+	}
+	if auto != nil {
+		if e := s.resolveImports(fset, []run{*auto}); e != nil {
+			return nil, e
+		}
+		s.publishScope()
+		runs = append([]run{*auto}, runs...)
+	}
 	if err := s.checkUndefined(fset, runs, files); err != nil {
+		return nil, s.compileError(err)
+	}
+	if err := mainNotFunc(fset, runs); err != nil {
 		return nil, s.compileError(err)
 	}
 	if err := s.checkMethodRedefinitions(fset, runs); err != nil {
@@ -126,6 +141,12 @@ func (s *Session) prepareRuns(kind, code string) ([]run, *Error) {
 	s.typecheckRuns(fset, runs)
 	if err := missingReturns(fset, runs); err != nil {
 		return nil, s.compileError(err)
+	}
+	if n := len(runs); n > 0 && runs[n-1].kind == exprRun {
+		last := &runs[n-1]
+		// Before modernize, which may replace the expression.
+		last.out = trailingKind(last.types, last.expr)
+		last.typ = resultType(last.types, last.expr, s.imports)
 	}
 	modern := runs[:0:0]
 	for i := range runs {
@@ -159,7 +180,23 @@ func (s *Session) prepareRuns(kind, code string) ([]run, *Error) {
 			constNames(r.block, rw.consts)
 		}
 	}
+	userMain := hasMain.IsValid()
+	if d := s.know.global("main"); d != nil && d.kind == "func" {
+		userMain = true
+	}
+	var mainErrs scanner.ErrorList
 	for _, r := range runs {
+		for _, n := range r.nodes() {
+			mainRefs(fset, n, userMain, &mainErrs)
+		}
+	}
+	if mainErrs.Len() > 0 {
+		return nil, s.compileError(mainErrs)
+	}
+	for _, r := range runs {
+		for _, n := range r.nodes() {
+			s.parallelAssigns(n)
+		}
 		switch r.kind {
 		case declRun:
 			s.renameRedefinedTypes(r.file)
@@ -341,4 +378,38 @@ func (s *Session) checkMethodRedefinitions(fset *token.FileSet, runs []run) erro
 		return nil
 	}
 	return errs
+}
+
+// mainNotFunc refuses a global named main that is not a func: yaegi runs
+// a cell's statements as the body of a func main, and a global var, const
+// or type of that name breaks the interpreter for good.
+func mainNotFunc(fset *token.FileSet, runs []run) error {
+	var errs scanner.ErrorList
+	for _, r := range runs {
+		for _, d := range r.decls {
+			if d.name != "main" || d.kind == "func" || d.kind == "method" {
+				continue
+			}
+			errs.Add(fset.Position(mainIdentPos(r)), "main is the name of a cell's func main: give this "+d.kind+" another name")
+			break
+		}
+	}
+	if errs.Len() == 0 {
+		return nil
+	}
+	return errs
+}
+
+// mainIdentPos finds where a run declares the name main.
+func mainIdentPos(r run) token.Pos {
+	pos := token.NoPos
+	for _, n := range r.nodes() {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == "main" && id.Obj != nil && id.Obj.Kind != ast.Fun && !pos.IsValid() {
+				pos = id.Pos()
+			}
+			return !pos.IsValid()
+		})
+	}
+	return pos
 }

@@ -38,32 +38,31 @@ func resultMetadata(vs []any) map[string]any {
 // Interpreted values arrive wrapped in the richest display interface they
 // implement (the session registers Out with yaegi's MapTypes), since their
 // methods are invisible to compiled type assertions.
-func resultBundle(vs []any) display.Bundle {
+//
+// A value that renders itself but fails to (display.Of's error) gives
+// that error.
+func resultBundle(vs []any) (display.Bundle, error) {
 	if n := len(vs); n > 1 && vs[n-1] == nil {
 		vs = vs[:n-1]
 	}
 	switch len(vs) {
 	case 0:
-		return nil
+		return nil, nil
 	case 1:
 		v := vs[0]
 		if v == nil {
-			return nil
+			return nil, nil
 		}
 		if renders(v) {
-			b, err := display.Of(v)
-			if err != nil {
-				return display.Bundle{display.MIMEText: err.Error()}
-			}
-			return b
+			return display.Of(v)
 		}
-		return display.Bundle{display.MIMEText: formatValue(v)}
+		return display.Bundle{display.MIMEText: formatValue(v)}, nil
 	}
 	parts := make([]string, len(vs))
 	for i, v := range vs {
 		parts[i] = formatValue(v)
 	}
-	return display.Bundle{display.MIMEText: truncate(strings.Join(parts, ", "))}
+	return display.Bundle{display.MIMEText: truncate(strings.Join(parts, ", "))}, nil
 }
 
 // renders reports whether v displays itself. A plain map[string]any is a

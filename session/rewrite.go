@@ -2,10 +2,13 @@ package session
 
 import (
 	"go/ast"
+	"go/scanner"
 	"go/token"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"golang.org/x/tools/go/ast/astutil"
 )
 
 // The rewrites below change a cell's syntax tree before yaegi sees it.
@@ -309,10 +312,14 @@ func lineMarks(fset *token.FileSet, b *ast.BlockStmt, e ast.Expr) {
 	b.List = list
 }
 
-// withOut is the statements of b followed by __contrast.Out(e), which
-// hands the values of the trailing expression e to the session.
-func withOut(b *ast.BlockStmt, e ast.Expr) *ast.BlockStmt {
-	return withExpr(b, rtCall("Out", e.Pos(), e))
+// withOut is the statements of b followed by __contrast.Out(e) (or the
+// function named out, see trailingKind), which hands the values of the
+// trailing expression e to the session.
+func withOut(b *ast.BlockStmt, e ast.Expr, out string) *ast.BlockStmt {
+	if out == "" {
+		out = outGuess
+	}
+	return withExpr(b, rtCall(out, e.Pos(), e))
 }
 
 // withExpr is the statements of b followed by the expression statement e.
@@ -453,4 +460,188 @@ func topReturn(b *ast.BlockStmt) *ast.ReturnStmt {
 		return found == nil
 	})
 	return found
+}
+
+// mainRefs rewrites the references of n to the cells' func main as
+// references to its renamed self (see renameMain), so that a later cell
+// can call main() again. Statement runs are parsed as the body of a func
+// main of their own, to which go/parser resolves such a reference: left
+// alone, main() would call that body, recursing without end. When no
+// cell declared a func main (hasMain false), a reference is "undefined:
+// main", reported in errs. Local names main (a var, a parameter) and
+// fields, methods and labels named main are left alone.
+func mainRefs(fset *token.FileSet, n ast.Node, hasMain bool, errs *scanner.ErrorList) {
+	astutil.Apply(n, func(c *astutil.Cursor) bool {
+		id, ok := c.Node().(*ast.Ident)
+		if !ok || id.Name != "main" {
+			return true
+		}
+		switch p := c.Parent().(type) {
+		case *ast.SelectorExpr:
+			if c.Name() == "Sel" {
+				return true
+			}
+		case *ast.KeyValueExpr:
+			if c.Name() == "Key" {
+				return true // a struct field's key
+			}
+		case *ast.File, *ast.Field, *ast.LabeledStmt, *ast.BranchStmt, *ast.FuncDecl, *ast.TypeSpec,
+			*ast.ValueSpec, *ast.ImportSpec:
+			return true // the package clause, declarations and labels
+		case *ast.AssignStmt:
+			if p.Tok == token.DEFINE && c.Name() == "Lhs" {
+				return true
+			}
+		}
+		if id.Obj != nil && id.Obj.Kind != ast.Fun {
+			return true // a local main
+		}
+		if hasMain {
+			id.Name = mainName
+		} else {
+			errs.Add(fset.Position(id.Pos()), "undefined: main")
+		}
+		return true
+	}, nil)
+}
+
+// parallelAssigns rewrites the assignments under n that assign several
+// values at once when one of them is computed by a call, which yaegi
+// v0.16.1 gets wrong: in a, b = x, f() it assigns f()'s value and
+// zeroes a (p.x, p.y = x, x.Clone() in a method left p.x nil). Defining
+// new variables is right, so
+//
+//	a, b = x, f()
+//
+// becomes
+//
+//	t0, t1 := x, f()
+//	a = t0
+//	b = t1
+//
+// with fresh names. Go evaluates the operands of index expressions and
+// pointer indirections on the left before the right-hand side; the
+// rewrite evaluates them after, which differs only when a call on the
+// right changes them. When the left side reads a variable that it also
+// assigns (i, xs[i] = ...), the variables are assigned last, so that
+// xs[i] takes the old i as in Go. Assignments in the init and post
+// statements of if, for and switch are left alone.
+func (s *Session) parallelAssigns(n ast.Node) {
+	fix := func(list []ast.Stmt) []ast.Stmt {
+		var out []ast.Stmt
+		for i, st := range list {
+			as, ok := st.(*ast.AssignStmt)
+			if !ok || !needsParallelFix(as) {
+				if out != nil {
+					out = append(out, st)
+				}
+				continue
+			}
+			if out == nil {
+				out = append(make([]ast.Stmt, 0, len(list)+len(as.Lhs)), list[:i]...)
+			}
+			out = append(out, s.splitAssign(as)...)
+		}
+		if out == nil {
+			return list
+		}
+		return out
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.BlockStmt:
+			x.List = fix(x.List)
+		case *ast.CaseClause:
+			x.Body = fix(x.Body)
+		case *ast.CommClause:
+			x.Body = fix(x.Body)
+		case *ast.LabeledStmt:
+			if as, ok := x.Stmt.(*ast.AssignStmt); ok && needsParallelFix(as) {
+				pos := as.Pos()
+				x.Stmt = &ast.BlockStmt{Lbrace: pos, List: s.splitAssign(as), Rbrace: pos}
+			}
+		}
+		return true
+	})
+}
+
+// needsParallelFix reports whether as is an assignment parallelAssigns
+// rewrites.
+func needsParallelFix(as *ast.AssignStmt) bool {
+	if as.Tok != token.ASSIGN || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+		return false
+	}
+	call := false
+	for _, r := range as.Rhs {
+		ast.Inspect(r, func(n ast.Node) bool {
+			switch n.(type) {
+			case *ast.CallExpr:
+				call = true
+			case *ast.FuncLit:
+				return false
+			}
+			return !call
+		})
+	}
+	return call
+}
+
+// splitAssign is the rewrite of one assignment (see parallelAssigns).
+func (s *Session) splitAssign(as *ast.AssignStmt) []ast.Stmt {
+	pos := as.Pos()
+	s.fresh++
+	base := "__contrast_p" + strconv.Itoa(s.fresh) + "_"
+	temps := make([]ast.Expr, len(as.Lhs))
+	for i := range temps {
+		temps[i] = ident(base+strconv.Itoa(i), pos)
+	}
+	out := []ast.Stmt{&ast.AssignStmt{Lhs: temps, TokPos: as.TokPos, Tok: token.DEFINE, Rhs: as.Rhs}}
+	assign := func(i int) {
+		if id, ok := as.Lhs[i].(*ast.Ident); ok && id.Name == "_" {
+			return
+		}
+		out = append(out, &ast.AssignStmt{Lhs: []ast.Expr{as.Lhs[i]}, TokPos: as.TokPos, Tok: token.ASSIGN,
+			Rhs: []ast.Expr{ident(temps[i].(*ast.Ident).Name, pos)}})
+	}
+	if !readsAssigned(as.Lhs) {
+		for i := range as.Lhs {
+			assign(i)
+		}
+		return out
+	}
+	for i, l := range as.Lhs {
+		if _, ok := l.(*ast.Ident); !ok {
+			assign(i)
+		}
+	}
+	for i, l := range as.Lhs {
+		if _, ok := l.(*ast.Ident); ok {
+			assign(i)
+		}
+	}
+	return out
+}
+
+// readsAssigned reports whether an expression of lhs other than a plain
+// name reads a name that lhs assigns (i, xs[i] = ...).
+func readsAssigned(lhs []ast.Expr) bool {
+	assigned := map[string]bool{}
+	for _, l := range lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+			assigned[id.Name] = true
+		}
+	}
+	uses := false
+	for _, l := range lhs {
+		if _, ok := l.(*ast.Ident); ok {
+			continue
+		}
+		ast.Inspect(l, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && assigned[id.Name] {
+				uses = true
+			}
+			return !uses
+		})
+	}
+	return uses
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/scanner"
 	"io"
 	"os"
 	"reflect"
@@ -71,6 +72,9 @@ type cellRun struct {
 	mu     sync.Mutex
 	value  display.Bundle
 	meta   map[string]any
+	err    *Error             // the trailing expression's error (see outValues)
+	typ    string             // the trailing expression's type (Result.Type)
+	where  string             // where the trailing expression is, "cell line 3"
 	defers []func()           // the cell's top-level defers, in order
 	cancel context.CancelFunc // interrupts the cell
 }
@@ -330,15 +334,11 @@ func (s *Session) flushOutput() {
 // call (package rtPath, imported as rtName).
 func (s *Session) runtimeSupport() map[string]reflect.Value {
 	return map[string]reflect.Value{
-		// Out receives the values of the cell's trailing expression.
-		"Out": reflect.ValueOf(func(vs ...any) {
-			b, m := resultBundle(vs), resultMetadata(vs)
-			if c := s.cell.Load(); c != nil {
-				c.mu.Lock()
-				c.value, c.meta = b, m
-				c.mu.Unlock()
-			}
-		}),
+		// Out, OutErr and OutGuess receive the values of the cell's
+		// trailing expression (see trailingKind).
+		outPlain: reflect.ValueOf(func(vs ...any) { s.outValues(outPlain, vs) }),
+		outErr:   reflect.ValueOf(func(vs ...any) { s.outValues(outErr, vs) }),
+		outGuess: reflect.ValueOf(func(vs ...any) { s.outValues(outGuess, vs) }),
 		// Defer keeps a top-level defer of the cell (see topDefers).
 		"Defer": reflect.ValueOf(func(f func()) {
 			if c := s.cell.Load(); c != nil {
@@ -407,7 +407,10 @@ func (s *Session) Execute(ctx context.Context, code string, store bool) Result {
 		var cell *cellRun
 		cell, res.Err = s.run(ctx, "cell", run, nil)
 		if cell != nil {
-			res.Value, res.Metadata = cell.value, cell.meta
+			res.Type = cell.typ
+			if res.Err == nil {
+				res.Value, res.Metadata = cell.value, cell.meta
+			}
 		}
 		if help && res.Err == nil {
 			// Inspect reads the published import scope and the model,
@@ -448,13 +451,20 @@ func (s *Session) Eval(ctx context.Context, expr string) (display.Bundle, *Error
 	if err := s.checkUndefined(fset, runs, []*ast.File{f}); err != nil {
 		return nil, s.compileError(err)
 	}
+	var mainErrs scanner.ErrorList
+	d := s.know.global("main")
+	mainRefs(fset, e, d != nil && d.kind == "func", &mainErrs)
+	if mainErrs.Len() > 0 {
+		return nil, s.compileError(mainErrs)
+	}
 	s.cellCode, s.cellFile = "", ""
 	s.typecheckRuns(fset, runs)
+	runs[0].out = trailingKind(runs[0].types, e)
 	if _, err := s.modernize(fset, &runs[0]); err != nil {
 		return nil, s.compileError(err)
 	}
 	cell, rerr := s.run(ctx, "eval", expr, runs)
-	if cell == nil {
+	if cell == nil || rerr != nil {
 		return nil, rerr
 	}
 	return cell.value, nil
@@ -473,6 +483,10 @@ func (s *Session) run(ctx context.Context, kind, code string, runs []run) (*cell
 		return nil, nil
 	}
 	cell := &cellRun{}
+	if last := runs[len(runs)-1]; last.kind == exprRun && !last.quiet {
+		pos := s.in.FileSet().Position(last.expr.Pos())
+		cell.typ, cell.where = last.typ, s.where(pos.Filename, pos.Line)
+	}
 	s.cell.Store(cell)
 	defer s.cell.Store(nil)
 
@@ -521,6 +535,9 @@ func (s *Session) run(ctx context.Context, kind, code string, runs []run) (*cell
 	}
 	cell.mu.Lock()
 	defer cell.mu.Unlock()
+	if cell.err != nil {
+		return cell, cell.err
+	}
 	return cell, nil
 }
 
@@ -537,7 +554,7 @@ func (s *Session) exec(ctx context.Context, r run) *Error {
 		node = r.block
 	case exprRun:
 		if !r.quiet && s.valueCount(r.expr) != 0 {
-			node = withOut(r.block, r.expr)
+			node = withOut(r.block, r.expr, r.out)
 		} else {
 			node = withExpr(r.block, r.expr)
 		}

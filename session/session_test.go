@@ -401,7 +401,7 @@ err`)
 
 func TestResetForgets(t *testing.T) {
 	s := newSession(t, Options{})
-	mustRun(t, s, "import \"strings\"\nx := 1")
+	mustRun(t, s, "import str \"strings\"\nx := 1")
 	if err := s.Reset(); err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +409,7 @@ func TestResetForgets(t *testing.T) {
 	if r.Err == nil || !strings.Contains(r.Err.Message, "undefined: x") {
 		t.Errorf("x after Reset: %+v", r.Err)
 	}
-	r = s.Execute(context.Background(), "strings.ToUpper(\"a\")", true)
+	r = s.Execute(context.Background(), "str.ToUpper(\"a\")", true)
 	if r.Err == nil {
 		t.Errorf("imports survived Reset")
 	}

@@ -230,7 +230,9 @@ func (s *Session) loadSymbols(in *interp.Interpreter) error {
 	for _, fn := range []any{display.Show, display.ShowID, display.Update, display.Of} {
 		mapTypes[reflect.ValueOf(fn)] = rich
 	}
-	mapTypes[s.rt["Out"]] = rich
+	for _, out := range []string{outPlain, outErr, outGuess} {
+		mapTypes[s.rt[out]] = rich
+	}
 	all["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
 	all[rtPath+"/rt"] = s.rt
 	// Given "fmt/fmt", Use would redo the patches above (yaegi's

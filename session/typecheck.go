@@ -317,7 +317,11 @@ func (m *typeModel) checkRun(fset *token.FileSet, sc *checkScope, r *run, forRun
 	}
 	switch r.kind {
 	case declRun:
-		return m.checkFile(fset, sc, r.src, r.file, nil, forRun)
+		rt := m.checkFile(fset, sc, r.src, r.file, nil, forRun)
+		if forRun && !rt.rewritable && len(rt.errs) == 0 && earlierVarInit(r.file, rt) {
+			rt.rewritable = true // see varinit.go
+		}
+		return rt
 	}
 	rt := m.checkFile(fset, sc, r.src, stmtFile(r.src, r), r.expr, forRun)
 	if r.block != nil {
@@ -338,6 +342,8 @@ func (s *Session) needsTypes(r *run, generic func(string) bool) bool {
 			}
 		}
 		return false
+	case exprRun:
+		return true // for the result's type (Result.Type) and error
 	}
 	if r.block != nil {
 		for _, st := range r.block.List {
@@ -373,6 +379,9 @@ func (s *Session) needsTypes(r *run, generic func(string) bool) bool {
 			case *ast.SelectorExpr:
 				if id, ok := f.X.(*ast.Ident); ok {
 					_, found = genericSources[s.imports[id.Name]]
+					found = found || ifaceVariadicName(s.imports[id.Name], f.Sel.Name)
+				} else {
+					found = ifaceVariadicName("", f.Sel.Name)
 				}
 			}
 		}
@@ -433,6 +442,9 @@ func hasRewritable(f *ast.File, info *types.Info) bool {
 					found = true
 				}
 			}
+		case *ast.CallExpr:
+			_, variadic := ifaceVariadicCall(info, x)
+			found = found || variadic || isIfaceConversion(info, x)
 		}
 		return !found
 	})

@@ -42,11 +42,14 @@ class ContrastKernelTests(jupyter_kernel_test.KernelTests):
 
     # Matches replace the word before the cursor (cursor_start is at its
     # first letter), as Jupyter front ends expect. The suite gives no way
-    # to run a cell first, so the samples complete builtins and keywords.
+    # to run a cell first: the samples complete builtins, and members of a
+    # package that the text imports itself or uses without importing it.
     completion_samples = [
         {"text": "pri", "matches": {"print", "println"}},
         {"text": "n := le", "matches": {"len"}},
         {"text": "zzzNoSuchName", "matches": set()},
+        {"text": 'import "strings"\nstrings.ToUp', "matches": {"ToUpper", "ToUpperSpecial"}},
+        {"text": "strings.ToUp", "matches": {"ToUpper", "ToUpperSpecial"}},
     ]
 
     complete_code_samples = ["x := 1", "fmt.Println(1)", "func twice(n int) int { return 2 * n }"]
@@ -69,6 +72,9 @@ class ContrastKernelTests(jupyter_kernel_test.KernelTests):
     supported_history_operations = ("tail", "range", "search")
 
     code_inspect_sample = "fmt.Println"
+
+    # A cell whose last line asks for help, as in IPython, pages it.
+    code_page_something = "strings.Split?"
 
     code_clear_output = 'import "github.com/gocontrast/contrast/display"\n\ndisplay.Clear(false)'
 
