@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -175,6 +176,7 @@ func (t *Trainer) Fit(inputs InputFunc, loss LossFunc, opts FitOptions) (err err
 	}
 	spe := opts.stepsPerEpoch()
 	total := spe * opts.Epochs
+	defer limitGCSlack()()
 	if t.Step >= total {
 		return fmt.Errorf("%w: this Trainer has already taken %d of the %d steps that %d epochs make; FitOptions.Epochs counts all epochs of the run, so set it to %d or more to train further",
 			ErrNothingToDo, t.Step, total, opts.Epochs, opts.Epochs+1)
@@ -315,4 +317,26 @@ func (t *Trainer) String() string {
 		}
 	}
 	return sb.String()
+}
+
+// fitGCPercent is the garbage collector's target while Fit runs. A
+// training step allocates little (the layers reuse their buffers), but
+// what it does allocate — a few MB of augmented images and loss scratch
+// per step — would otherwise pile up until the heap doubles its live size
+// (GOGC=100): with a few hundred MB of activations live, that is hundreds
+// of MB of peak memory for nothing. The live heap is mostly pointer-free
+// float32 arrays, so collecting more often costs next to no time
+// (measured: no change in ms/step).
+const fitGCPercent = 20
+
+// limitGCSlack lowers the GC target for the duration of a Fit, unless the
+// user has set a lower one (or turned the collector off), and returns the
+// function that restores it.
+func limitGCSlack() func() {
+	old := debug.SetGCPercent(fitGCPercent)
+	if old >= 0 && old <= fitGCPercent || old < 0 {
+		debug.SetGCPercent(old)
+		return func() {}
+	}
+	return func() { debug.SetGCPercent(old) }
 }

@@ -23,7 +23,7 @@ var docPackages = []string{
 var sourceHashes = map[string]string{
 	"github.com/gocontrast/contrast/blas":            "eecbb39faff8aa0f7414ec27194db2be",
 	"github.com/gocontrast/contrast/display":         "909fdb796179bb953a8d59d6fce1b6ac",
-	"github.com/gocontrast/contrast/recipes/nn":      "c565d9db3dfff200f7bbe592e0b7a1e8",
+	"github.com/gocontrast/contrast/recipes/nn":      "314aa37ca9054f198d29ccdfe83dcaec",
 	"github.com/gocontrast/contrast/recipes/augment": "3e648727cb5c9bdb66483ebbc79ef487",
 	"github.com/gocontrast/contrast/recipes/cluster": "d5bcdebaf30d63ff4889295597998026",
 	"github.com/gocontrast/contrast/recipes/data":    "fa1ad0fa1bfe0cd866e73af06ce22695",

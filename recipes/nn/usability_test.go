@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -85,5 +86,35 @@ func TestFitNothingToDo(t *testing.T) {
 	}
 	if s := tr.String(); !strings.Contains(s, "2 steps in 1 epochs") || !strings.Contains(s, "adam") {
 		t.Errorf("Trainer.String() = %q", s)
+	}
+}
+
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// TestFitLimitsGCSlack: Fit collects garbage more often while it runs (so
+// peak memory stays near the live heap) and restores the user's setting.
+func TestFitLimitsGCSlack(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	m := MLP(MLPConfig{Sizes: []int{4, 2}, Seed: 1})
+	in := func(idx []int) *Tensor { return New(len(idx), 4) }
+	lossFn := func(out *Tensor, _ []int) (float64, *Tensor) { return 0, New(out.Shape...) }
+	for _, user := range []int{100, 10} {
+		debug.SetGCPercent(user)
+		tr := NewTrainer(m, NewSGD(m.Params(), SGDOptions{LR: 0.1}))
+		during := -2
+		opts := FitOptions{N: 8, BatchSize: 4, Quiet: true, OnStep: func(StepStat) bool { during = gcPercent(); return true }}
+		if err := tr.Fit(in, lossFn, opts); err != nil {
+			t.Fatal(err)
+		}
+		if want := min(user, fitGCPercent); during != want {
+			t.Errorf("GOGC %d: %d during Fit, want %d", user, during, want)
+		}
+		if after := gcPercent(); after != user {
+			t.Errorf("GOGC %d: %d after Fit, want it restored", user, after)
+		}
 	}
 }
